@@ -1,0 +1,100 @@
+/** What the API answers with: the lead, the visitor, the status history, and each action's response. */
+import * as v from 'valibot';
+import { LEAD_STATUSES } from './constants.ts';
+
+const nullableString = v.nullable(v.string());
+const timestamp = v.pipe(v.string(), v.isoTimestamp());
+
+export const StoredPage = v.object({
+  path: v.string(),
+  title: v.optional(v.string()),
+  at: v.optional(v.string()),
+});
+export type StoredPage = v.InferOutput<typeof StoredPage>;
+
+export const Lead = v.object({
+  id: v.string(),
+  site_id: v.string(),
+  user_id: nullableString,
+  name: v.string(),
+  email: nullableString,
+  phone: nullableString,
+  position: nullableString,
+  company: nullableString,
+  notes: nullableString,
+  status: v.picklist(LEAD_STATUSES),
+  origin: nullableString,
+  source: nullableString,
+  segment_id: nullableString,
+  campaign_id: nullableString,
+  assignee_id: nullableString,
+  lead_score: v.nullable(v.number()),
+  contact_info: v.nullable(v.record(v.string(), v.unknown())),
+  company_info: v.nullable(v.record(v.string(), v.unknown())),
+  interest_level: nullableString,
+  product_interest: nullableString,
+  pages_visited: v.array(StoredPage),
+  time_spent: v.number(),
+  visit_count: v.number(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  status_changed_at: v.nullable(timestamp),
+});
+export type Lead = v.InferOutput<typeof Lead>;
+
+export const Visitor = v.object({
+  id: v.string(),
+  site_id: v.string(),
+  lead_id: nullableString,
+  pages_visited: v.array(StoredPage),
+  time_spent: v.number(),
+  visit_count: v.number(),
+  first_seen: timestamp,
+  last_seen: timestamp,
+});
+export type Visitor = v.InferOutput<typeof Visitor>;
+
+export const LEAD_EVENT_TYPES = ['created', 'updated', 'status_changed', 'identified'] as const;
+export const LeadEvent = v.object({
+  type: v.picklist(LEAD_EVENT_TYPES),
+  from: nullableString,
+  to: nullableString,
+  at: timestamp,
+});
+export type LeadEvent = v.InferOutput<typeof LeadEvent>;
+
+export const Pagination = v.object({
+  total: v.number(),
+  count: v.number(),
+  offset: v.number(),
+  limit: v.number(),
+  has_more: v.boolean(),
+});
+export type Pagination = v.InferOutput<typeof Pagination>;
+
+export const CreateResponse = v.object({ success: v.literal(true), lead: Lead });
+export const UpdateResponse = CreateResponse;
+export const ListResponse = v.object({
+  success: v.literal(true),
+  data: v.object({ leads: v.array(Lead), pagination: Pagination }),
+});
+/** list with `lead_id`: the published shape plus the lead's visitors (devices) and status history. */
+export const GetOneResponse = v.object({
+  success: v.literal(true),
+  data: v.object({ lead: Lead, pagination: v.null(), visitors: v.array(Visitor), events: v.array(LeadEvent) }),
+});
+export const QualifyResponse = v.object({
+  success: v.literal(true),
+  message: v.string(),
+  lead: Lead,
+  status_changed: v.boolean(),
+  status_change: v.optional(v.object({ from: v.picklist(LEAD_STATUSES), to: v.picklist(LEAD_STATUSES), timestamp })),
+});
+export const IdentifyResponse = v.object({ success: v.literal(true), lead: v.nullable(Lead), visitor: Visitor });
+
+export type CreateResponse = v.InferOutput<typeof CreateResponse>;
+export type UpdateResponse = v.InferOutput<typeof UpdateResponse>;
+export type ListResponse = v.InferOutput<typeof ListResponse>;
+export type GetOneResponse = v.InferOutput<typeof GetOneResponse>;
+export type QualifyResponse = v.InferOutput<typeof QualifyResponse>;
+export type IdentifyResponse = v.InferOutput<typeof IdentifyResponse>;

@@ -1,0 +1,2 @@
+/** Runs once before all suites. Browser suites find Chromium themselves (see test/support/browser.ts). */
+export default function setup() {}
