@@ -75,6 +75,7 @@ export const updateEntries = {
   name: v.optional(f.name),
   email: v.optional(f.email),
   ...clearable({ ...contactFields, ...leadAttributes }),
+  status: v.optional(f.status),
   // Behaviour given here is the lead's own contribution (an import, say); its totals add its visitors'.
   ...clearable(behaviour),
 };

@@ -13,7 +13,7 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown): 
 function toIssue(issue: v.BaseIssue<unknown>): ErrorIssue {
   const path = v.getDotPath(issue) ?? '';
   if (issue.kind === 'schema' && issue.expected === 'never' && issue.type.startsWith('strict_object')) {
-    return { path, message: `unknown field "${path}"` };
+    return { path, message: 'is not a field of this action' };
   }
   if (issue.type === 'object' || issue.type === 'strict_object') {
     if (issue.received === 'undefined') return { path, message: 'is required' };

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/** The `leadtrail` command: serve, start, sites, keys, migrate. */
+import { LeadsError } from '../core/errors.ts';
+import { UsageError } from './args.ts';
+import { keysCommand } from './commands/keys.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { serveCommand } from './commands/serve.ts';
+import { sitesCommand } from './commands/sites.ts';
+import { startCommand } from './commands/start.ts';
+
+const USAGE = `usage: leadtrail <command>
+  serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy]
+  start [--port 8787] [--db PATH|URL]        serve; on a first run create a site and print its keys
+  sites create --name NAME [--origin URL ...] [--json]
+  sites list [--json]
+  sites origins --site ID [--origin URL ...]   set the origins allowed to send from browsers
+  keys create --site ID [--kind secret|publishable] [--json]
+  keys list --site ID [--json]
+  keys revoke KEY_ID
+  migrate [--db PATH|URL]
+The database is --db, else DATABASE_URL, else ./data/leadtrail.db.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  serve: serveCommand,
+  start: startCommand,
+  sites: sitesCommand,
+  keys: keysCommand,
+  migrate: migrateCommand,
+};
+
+async function main(argv: string[]) {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"`);
+  await command(args);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`leadtrail: ${error.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const message = error instanceof LeadsError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`leadtrail: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { DEFAULT_LIMIT, type ListInput } from '@leadtrail/protocol';
+import { publicLead } from '../../store/lead-store.ts';
+import type { ActionHandler } from '../context.ts';
+import { notFound } from '../errors.ts';
+
+export const list: ActionHandler<ListInput> = async (tx, ctx, input) => {
+  if (input.lead_id) {
+    const lead = await tx.getLead(ctx.siteId, input.lead_id);
+    if (!lead) throw notFound();
+    const [visitors, events] = await Promise.all([
+      tx.listLeadVisitors(ctx.siteId, lead.id),
+      tx.listEvents(ctx.siteId, lead.id),
+    ]);
+    return {
+      status: 200,
+      body: { success: true, data: { lead: publicLead(lead), pagination: null, visitors, events } },
+    };
+  }
+  const { site_id: _, lead_id: __, limit = DEFAULT_LIMIT, offset = 0, ...filters } = input;
+  const { leads, total } = await tx.listLeads(ctx.siteId, {
+    ...filters,
+    sort_by: input.sort_by ?? 'created_at',
+    sort_order: input.sort_order ?? 'desc',
+    limit,
+    offset,
+  });
+  const pagination = { total, count: leads.length, offset, limit, has_more: offset + leads.length < total };
+  return { status: 200, body: { success: true, data: { leads, pagination } } };
+};

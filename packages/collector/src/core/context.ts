@@ -1,0 +1,21 @@
+import type { KeyKind, LeadOps, LeadStore } from '../store/lead-store.ts';
+
+/** Who is calling and against what: the key decides the site; nothing in the input can widen it. */
+export interface ActionContext {
+  store: LeadStore;
+  siteId: string;
+  /** The site owner's user id: the default `user_id` of new leads. */
+  ownerUserId: string;
+  keyKind: KeyKind;
+  /** Current time; injectable so tests can move the clock. */
+  now?: () => Date;
+}
+
+/** What an action answers: the HTTP status REST uses, and the body every front door returns. */
+export interface ActionResult {
+  status: 200 | 201;
+  body: Record<string, unknown> & { success: true };
+}
+
+/** An action's handler: runs inside one transaction, with the validated input and one timestamp. */
+export type ActionHandler<I> = (tx: LeadOps, ctx: ActionContext, input: I, now: string) => Promise<ActionResult>;

@@ -1,0 +1,81 @@
+/**
+ * The one core every front door calls: validate once with the protocol's schemas, apply the key's rules,
+ * run the action in a transaction, and apply a submission carrying an event_id once only.
+ */
+import {
+  ACTIONS,
+  ActionInputs,
+  type ErrorIssue,
+  type LeadsAction,
+  PUBLISHABLE_ACTIONS,
+  VISITOR_FORBIDDEN_FIELDS,
+  validate,
+} from '@leadtrail/protocol';
+import { create } from './actions/create.ts';
+import { identify } from './actions/identify.ts';
+import { list } from './actions/list.ts';
+import { qualify } from './actions/qualify.ts';
+import { update } from './actions/update.ts';
+import type { ActionContext, ActionHandler, ActionResult } from './context.ts';
+import { invalidInput, LeadsError } from './errors.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: each handler is paired with its own validated input below.
+const HANDLERS: Record<LeadsAction, ActionHandler<any>> = { create, list, update, qualify, identify };
+
+/** Thrown inside the transaction when a concurrent request already applied this event: roll back, replay. */
+class AlreadyApplied extends Error {}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Runs one leads action. `input` is the untrusted body, with `action` in it. */
+export async function runLeadsAction(ctx: ActionContext, input: unknown): Promise<ActionResult> {
+  if (!isPlainObject(input)) throw invalidInput([{ path: '', message: 'must be a JSON object' }]);
+  const { action, ...rest } = input;
+  if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
+    throw invalidInput([{ path: 'action', message: `must be one of ${ACTIONS.join(', ')}` }]);
+  }
+  const name = action as LeadsAction;
+  if (ctx.keyKind === 'publishable') {
+    if (!(PUBLISHABLE_ACTIONS as readonly string[]).includes(name)) {
+      throw new LeadsError('forbidden', `A publishable key can only run ${PUBLISHABLE_ACTIONS.join(' and ')}`);
+    }
+    const refused: ErrorIssue[] = VISITOR_FORBIDDEN_FIELDS.filter((f) => f in rest).map((path) => ({
+      path,
+      message: 'cannot be set with a publishable key',
+    }));
+    if (refused.length) {
+      throw new LeadsError('forbidden', `A publishable key cannot set ${refused.map((i) => i.path).join(', ')}`, {
+        issues: refused,
+      });
+    }
+  }
+  const parsed = validate(ActionInputs[name], rest);
+  if (!parsed.ok) throw invalidInput(parsed.issues);
+  const value = parsed.value as { site_id?: string; event_id?: string };
+  if (value.site_id !== undefined && value.site_id !== ctx.siteId) {
+    throw new LeadsError('site_mismatch', 'site_id does not match the site of the API key', {
+      issues: [{ path: 'site_id', message: 'does not match the site of the API key' }],
+    });
+  }
+
+  const handler = HANDLERS[name];
+  const now = (ctx.now ? ctx.now() : new Date()).toISOString();
+  const eventId = value.event_id;
+  if (!eventId) return ctx.store.transaction((tx) => handler(tx, ctx, value, now));
+
+  const prior = await ctx.store.getReceipt(ctx.siteId, eventId);
+  if (prior) return prior as ActionResult;
+  try {
+    return await ctx.store.transaction(async (tx) => {
+      const result = await handler(tx, ctx, value, now);
+      if (!(await tx.putReceipt(ctx.siteId, eventId, result, now))) throw new AlreadyApplied();
+      return result;
+    });
+  } catch (error) {
+    // A concurrent copy of this event may have won (we then failed on its effects, e.g. duplicate_lead): replay it.
+    const applied = await ctx.store.getReceipt(ctx.siteId, eventId);
+    if (!applied) throw error;
+    return applied as ActionResult;
+  }
+}

@@ -1,0 +1,66 @@
+/** The collector's HTTP app: small middlewares, then the routes. Every answer is JSON, errors in one shape. */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { LeadsError } from '../core/errors.ts';
+import { preflight } from './cors.ts';
+import { errorResponse } from './errors.ts';
+import type { AppEnv, AppOptions } from './options.ts';
+import { leadsRoutes } from './routes/leads.ts';
+import { trackerScriptRoute } from './routes/tracker-script.ts';
+
+function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function createApp(options: AppOptions) {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set('clientIp', clientIp(c, options.trustProxy));
+    await next();
+    // Method, route, status and timing only: never bodies, keys, emails or addresses.
+    options.log({
+      req_id: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(c.get('siteId') ? { site_id: c.get('siteId') } : {}),
+    });
+  });
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: 'same-origin',
+      crossOriginEmbedderPolicy: false,
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    await options.store.ping();
+    return c.json({ ok: true, store: options.store.kind });
+  });
+  app.route('/', trackerScriptRoute(options.trackerScript));
+  app.options('/api/agents/tools/leads/*', (c) => preflight(c, options.store));
+  app.options('/api/agents/tools/leads', (c) => preflight(c, options.store));
+  app.route('/api/agents/tools/leads', leadsRoutes(options));
+
+  app.notFound((c) => errorResponse(c, new LeadsError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    options.log({ req_id: c.get('requestId'), level: 'error', error: error.name, message: error.message });
+    return errorResponse(c, error);
+  });
+  return app;
+}

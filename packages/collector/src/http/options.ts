@@ -1,0 +1,26 @@
+import type { Context } from 'hono';
+import type { LeadStore } from '../store/lead-store.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface AppOptions {
+  store: LeadStore;
+  limits: { bodyBytes: number };
+  ipLimiter: RateLimiter;
+  siteLimiter: RateLimiter;
+  /** The collector's own origin as the request reached it (a secret key is fine from its own pages). */
+  selfOrigin: (c: Context) => string;
+  /** Trust X-Forwarded-For for the client address (behind a proxy you run). */
+  trustProxy: boolean;
+  /** The built tracker, served at /leadtrail.js; null when it has not been built. */
+  trackerScript: string | null;
+  log: (entry: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    clientIp: string;
+    siteId?: string;
+  };
+}

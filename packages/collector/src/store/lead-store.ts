@@ -1,0 +1,134 @@
+/**
+ * The one storage interface. The core runs every action through it; SQLite and PostgreSQL implement it
+ * (one Kysely codebase, two dialects) and pass the same conformance suite.
+ */
+import type { Lead, LeadEvent, SortColumn, Visitor } from '@leadtrail/protocol';
+import type { Behaviour } from '../core/behaviour.ts';
+
+export type LeadFields = Omit<Lead, 'id' | 'site_id' | 'created_at' | 'updated_at'>;
+
+/** A lead as stored: the public record plus the behaviour given directly through create/update. */
+export interface StoredLead extends Lead {
+  own_behaviour: Behaviour | null;
+}
+
+/** The public record: the stored lead without storage-only fields. */
+export function publicLead(lead: StoredLead): Lead {
+  const { own_behaviour: _, ...rest } = lead;
+  return rest;
+}
+
+export interface NewLead extends LeadFields {
+  id: string;
+  site_id: string;
+  own_behaviour: Behaviour | null;
+  created_at: string;
+}
+
+export type LeadPatch = Partial<LeadFields> & { own_behaviour?: Behaviour | null; updated_at: string };
+
+export interface LeadQuery {
+  status?: Lead['status'];
+  origin?: string;
+  segment_id?: string;
+  campaign_id?: string;
+  assignee_id?: string;
+  user_id?: string;
+  search?: string;
+  sort_by: SortColumn;
+  sort_order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export interface NewVisitor extends Behaviour {
+  id: string;
+  site_id: string;
+  lead_id: string | null;
+  first_seen: string;
+  last_seen: string;
+}
+
+export type VisitorPatch = Partial<Behaviour> & { lead_id?: string | null; last_seen: string };
+
+export interface NewLeadEvent extends LeadEvent {
+  site_id: string;
+  lead_id: string;
+}
+
+export interface Receipt {
+  status: number;
+  body: unknown;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  owner_user_id: string;
+  allowed_origins: string[];
+  created_at: string;
+}
+
+export type KeyKind = 'secret' | 'publishable';
+
+export interface ApiKey {
+  id: string;
+  site_id: string;
+  kind: KeyKind;
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Reads and writes of one unit of work; inside `transaction` they commit or roll back together. */
+export interface LeadOps {
+  getLead(siteId: string, id: string, opts?: { lock?: boolean }): Promise<StoredLead | null>;
+  findLeadByEmail(siteId: string, email: string, opts?: { lock?: boolean }): Promise<StoredLead | null>;
+  findLeadsByPhone(siteId: string, phone: string): Promise<StoredLead[]>;
+  /** Inserts, or returns null when the site already has a lead with this email (no error, no abort). */
+  insertLead(lead: NewLead): Promise<StoredLead | null>;
+  /** Throws DuplicateEmailError when the new email belongs to another lead of the site. */
+  updateLead(siteId: string, id: string, patch: LeadPatch): Promise<StoredLead>;
+  listLeads(siteId: string, query: LeadQuery): Promise<{ leads: Lead[]; total: number }>;
+
+  getVisitor(siteId: string, id: string, opts?: { lock?: boolean }): Promise<Visitor | null>;
+  /** Inserts, or returns null when the visitor already exists. */
+  insertVisitor(visitor: NewVisitor): Promise<Visitor | null>;
+  updateVisitor(siteId: string, id: string, patch: VisitorPatch): Promise<Visitor>;
+  listLeadVisitors(siteId: string, leadId: string): Promise<Visitor[]>;
+
+  addEvent(event: NewLeadEvent): Promise<void>;
+  listEvents(siteId: string, leadId: string): Promise<LeadEvent[]>;
+
+  getReceipt(siteId: string, eventId: string): Promise<Receipt | null>;
+  /** Records that an event was applied; false when it already was (a concurrent replay). */
+  putReceipt(siteId: string, eventId: string, receipt: Receipt, at: string): Promise<boolean>;
+}
+
+export interface SiteOps {
+  createSite(site: Site): Promise<Site>;
+  getSite(id: string): Promise<Site | null>;
+  listSites(): Promise<Site[]>;
+  setSiteOrigins(siteId: string, origins: string[]): Promise<void>;
+  /** Whether any site allows this origin (answers CORS preflights, which carry no key). */
+  isOriginAllowedAnywhere(origin: string): Promise<boolean>;
+  createApiKey(key: ApiKey & { hash: string }): Promise<ApiKey>;
+  /** The live (not revoked) key with this hash, with its site. */
+  findApiKeyByHash(hash: string): Promise<{ key: ApiKey; hash: string; site: Site } | null>;
+  listApiKeys(siteId: string): Promise<ApiKey[]>;
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+}
+
+export interface LeadStore extends LeadOps, SiteOps {
+  readonly kind: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T>;
+  pruneReceipts(before: string): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DuplicateEmailError extends Error {
+  constructor(readonly existingLeadId: string | null) {
+    super('A lead with this email already exists');
+  }
+}

@@ -1,0 +1,114 @@
+/** PostgreSQL's migration history. Append only: a shipped migration is never edited. */
+import { type Kysely, type Migration, sql } from 'kysely';
+
+const run = (statements: string) => async (db: Kysely<unknown>) => {
+  for (const statement of statements.split(/;\s*\n(?=CREATE|ALTER|DROP|INSERT|UPDATE)/).filter((s) => s.trim())) {
+    await sql.raw(statement).execute(db);
+  }
+};
+
+export const postgresMigrations: Record<string, Migration> = {
+  '001_initial': {
+    up: run(`
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE sites (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  owner_user_id uuid NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE TABLE site_origins (
+  site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  origin text NOT NULL,
+  PRIMARY KEY (site_id, origin)
+);
+CREATE INDEX site_origins_origin ON site_origins (origin);
+CREATE TABLE api_keys (
+  id uuid PRIMARY KEY,
+  site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('secret', 'publishable')),
+  prefix text NOT NULL,
+  hash text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz
+);
+CREATE INDEX api_keys_site ON api_keys (site_id);
+CREATE TABLE leads (
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  id uuid PRIMARY KEY,
+  site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  user_id uuid,
+  name text NOT NULL,
+  email text,
+  email_norm text,
+  phone text,
+  phone_norm text,
+  position text,
+  company text,
+  notes text,
+  status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'qualified', 'converted', 'lost')),
+  origin text,
+  source text,
+  segment_id uuid,
+  campaign_id uuid,
+  assignee_id uuid,
+  lead_score integer CHECK (lead_score BETWEEN 1 AND 100),
+  contact_info jsonb,
+  company_info jsonb,
+  interest_level text,
+  product_interest text,
+  pages_visited jsonb NOT NULL DEFAULT '[]',
+  time_spent bigint NOT NULL DEFAULT 0,
+  visit_count integer NOT NULL DEFAULT 0,
+  own_behaviour jsonb,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  status_changed_at timestamptz
+);
+CREATE UNIQUE INDEX leads_site_email ON leads (site_id, email_norm);
+CREATE INDEX leads_site_phone ON leads (site_id, phone_norm) WHERE phone_norm IS NOT NULL;
+CREATE INDEX leads_site_created ON leads (site_id, created_at, seq);
+CREATE INDEX leads_site_updated ON leads (site_id, updated_at, seq);
+CREATE INDEX leads_site_status_created ON leads (site_id, status, created_at, seq);
+CREATE INDEX leads_site_origin_created ON leads (site_id, origin, created_at, seq);
+CREATE INDEX leads_site_assignee ON leads (site_id, assignee_id) WHERE assignee_id IS NOT NULL;
+CREATE INDEX leads_site_segment ON leads (site_id, segment_id) WHERE segment_id IS NOT NULL;
+CREATE INDEX leads_site_campaign ON leads (site_id, campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE INDEX leads_site_user ON leads (site_id, user_id);
+CREATE INDEX leads_search_name ON leads USING gin (name gin_trgm_ops);
+CREATE INDEX leads_search_email ON leads USING gin (email gin_trgm_ops);
+CREATE INDEX leads_search_notes ON leads USING gin (notes gin_trgm_ops);
+CREATE TABLE visitors (
+  site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  id uuid NOT NULL,
+  lead_id uuid REFERENCES leads(id) ON DELETE SET NULL,
+  pages_visited jsonb NOT NULL DEFAULT '[]',
+  time_spent bigint NOT NULL DEFAULT 0,
+  visit_count integer NOT NULL DEFAULT 0,
+  first_seen timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL,
+  PRIMARY KEY (site_id, id)
+);
+CREATE INDEX visitors_lead ON visitors (lead_id) WHERE lead_id IS NOT NULL;
+CREATE TABLE lead_events (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  site_id uuid NOT NULL,
+  lead_id uuid NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  type text NOT NULL,
+  from_value text,
+  to_value text,
+  at timestamptz NOT NULL
+);
+CREATE INDEX lead_events_lead ON lead_events (lead_id, seq);
+CREATE TABLE ingest_receipts (
+  site_id uuid NOT NULL,
+  event_id uuid NOT NULL,
+  status integer NOT NULL,
+  body jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (site_id, event_id)
+);
+CREATE INDEX ingest_receipts_created ON ingest_receipts (created_at)
+`),
+  },
+};

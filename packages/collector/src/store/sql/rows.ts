@@ -1,0 +1,63 @@
+/** Rows to records: one place that knows how each dialect hands back JSON and timestamps. */
+import type { Lead, LeadEvent, StoredPage, Visitor } from '@leadtrail/protocol';
+import type { Selectable } from 'kysely';
+import type { Behaviour } from '../../core/behaviour.ts';
+import type { StoredLead } from '../lead-store.ts';
+import type { LeadEventsTable, LeadsTable, VisitorsTable } from './schema.ts';
+
+export const decodeJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+export const encodeJson = (value: unknown): string => JSON.stringify(value);
+export const encodeNullableJson = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
+
+export const toIso = (value: string | Date): string =>
+  value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+const toIsoOrNull = (value: string | Date | null): string | null => (value == null ? null : toIso(value));
+
+export function rowToLead(row: Selectable<LeadsTable>): StoredLead {
+  return {
+    id: row.id,
+    site_id: row.site_id,
+    user_id: row.user_id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    position: row.position,
+    company: row.company,
+    notes: row.notes,
+    status: row.status,
+    origin: row.origin,
+    source: row.source,
+    segment_id: row.segment_id,
+    campaign_id: row.campaign_id,
+    assignee_id: row.assignee_id,
+    lead_score: row.lead_score == null ? null : Number(row.lead_score),
+    contact_info: decodeJson(row.contact_info) as Lead['contact_info'],
+    company_info: decodeJson(row.company_info) as Lead['company_info'],
+    interest_level: row.interest_level,
+    product_interest: row.product_interest,
+    pages_visited: decodeJson(row.pages_visited) as StoredPage[],
+    time_spent: Number(row.time_spent),
+    visit_count: Number(row.visit_count),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+    status_changed_at: toIsoOrNull(row.status_changed_at),
+    own_behaviour: decodeJson(row.own_behaviour) as Behaviour | null,
+  };
+}
+
+export function rowToVisitor(row: Selectable<VisitorsTable>): Visitor {
+  return {
+    id: row.id,
+    site_id: row.site_id,
+    lead_id: row.lead_id,
+    pages_visited: decodeJson(row.pages_visited) as StoredPage[],
+    time_spent: Number(row.time_spent),
+    visit_count: Number(row.visit_count),
+    first_seen: toIso(row.first_seen),
+    last_seen: toIso(row.last_seen),
+  };
+}
+
+export function rowToEvent(row: Selectable<LeadEventsTable>): LeadEvent {
+  return { type: row.type, from: row.from_value, to: row.to_value, at: toIso(row.at) };
+}

@@ -1,0 +1,102 @@
+/** Table types for Kysely, shared by both dialects. JSON is TEXT in SQLite and jsonb in Postgres. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null, string | null>;
+/** ISO strings in; SQLite gives strings back, Postgres Dates (timestamptz). */
+type Timestamp = ColumnType<string | Date, string, string>;
+type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
+
+export interface SitesTable {
+  id: string;
+  name: string;
+  owner_user_id: string;
+  created_at: Timestamp;
+}
+
+export interface SiteOriginsTable {
+  site_id: string;
+  origin: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  site_id: string;
+  kind: 'secret' | 'publishable';
+  prefix: string;
+  hash: string;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface LeadsTable {
+  seq: Generated<number>;
+  id: string;
+  site_id: string;
+  user_id: string | null;
+  name: string;
+  email: string | null;
+  email_norm: string | null;
+  phone: string | null;
+  phone_norm: string | null;
+  position: string | null;
+  company: string | null;
+  notes: string | null;
+  status: 'new' | 'contacted' | 'qualified' | 'converted' | 'lost';
+  origin: string | null;
+  source: string | null;
+  segment_id: string | null;
+  campaign_id: string | null;
+  assignee_id: string | null;
+  lead_score: number | null;
+  contact_info: NullableJson;
+  company_info: NullableJson;
+  interest_level: string | null;
+  product_interest: string | null;
+  pages_visited: Json;
+  time_spent: number;
+  visit_count: number;
+  own_behaviour: NullableJson;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  status_changed_at: NullableTimestamp;
+}
+
+export interface VisitorsTable {
+  site_id: string;
+  id: string;
+  lead_id: string | null;
+  pages_visited: Json;
+  time_spent: number;
+  visit_count: number;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+}
+
+export interface LeadEventsTable {
+  seq: Generated<number>;
+  site_id: string;
+  lead_id: string;
+  type: 'created' | 'updated' | 'status_changed' | 'identified';
+  from_value: string | null;
+  to_value: string | null;
+  at: Timestamp;
+}
+
+export interface IngestReceiptsTable {
+  site_id: string;
+  event_id: string;
+  status: number;
+  body: Json;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  sites: SitesTable;
+  site_origins: SiteOriginsTable;
+  api_keys: ApiKeysTable;
+  leads: LeadsTable;
+  visitors: VisitorsTable;
+  lead_events: LeadEventsTable;
+  ingest_receipts: IngestReceiptsTable;
+}
