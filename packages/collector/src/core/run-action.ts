@@ -6,6 +6,7 @@ import {
   ACTIONS,
   ActionInputs,
   type ErrorIssue,
+  findForbiddenKey,
   type LeadsAction,
   PUBLISHABLE_ACTIONS,
   VISITOR_FORBIDDEN_FIELDS,
@@ -31,6 +32,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 /** Runs one leads action. `input` is the untrusted body, with `action` in it. */
 export async function runLeadsAction(ctx: ActionContext, input: unknown): Promise<ActionResult> {
   if (!isPlainObject(input)) throw invalidInput([{ path: '', message: 'must be a JSON object' }]);
+  const polluting = findForbiddenKey(input);
+  if (polluting) throw invalidInput([{ path: polluting, message: 'is a reserved key and is not accepted' }]);
   const { action, ...rest } = input;
   if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
     throw invalidInput([{ path: 'action', message: `must be one of ${ACTIONS.join(', ')}` }]);
