@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { createTestSite } from '../support/collector.ts';
-import { describeEachStore, uniqueEmail, uuid } from '../support/conformance.ts';
+import { describeEachStore, uuid } from '../support/conformance.ts';
 
 describeEachStore('list (get)', (env) => {
   const segment = uuid();

@@ -22,7 +22,14 @@ export async function openSqliteTestStore(): Promise<StoreHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'leadtrail-test-'));
   const db = join(dir, 'leadtrail.db');
   const store = await openStore(db);
-  return { store, db, cleanup: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+  return {
+    store,
+    db,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function openPostgresTestStore(): Promise<StoreHandle> {
