@@ -1,16 +1,15 @@
 #!/usr/bin/env node
-/** The `leadtrail` command: serve, start, sites, keys, migrate. */
+/** The `leadtrail` command: serve, sites, keys, migrate, mcp. */
 import { LeadsError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { keysCommand } from './commands/keys.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
-import { startCommand } from './commands/start.ts';
 
 const USAGE = `usage: leadtrail <command>
   serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy]
-  start [--port 8787] [--db PATH|URL]        serve; on a first run create a site and print its keys
   sites create --name NAME [--origin URL ...] [--json]
   sites list [--json]
   sites origins --site ID [--origin URL ...]   set the origins allowed to send from browsers
@@ -18,14 +17,15 @@ const USAGE = `usage: leadtrail <command>
   keys list --site ID [--json]
   keys revoke KEY_ID
   migrate [--db PATH|URL]
+  mcp --key lt_sk_... [--db PATH|URL]         the leads tool over MCP stdio (key also from LEADTRAIL_KEY)
 The database is --db, else DATABASE_URL, else ./data/leadtrail.db.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
-  start: startCommand,
   sites: sitesCommand,
   keys: keysCommand,
   migrate: migrateCommand,
+  mcp: mcpCommand,
 };
 
 async function main(argv: string[]) {

@@ -8,6 +8,8 @@ import { preflight } from './cors.ts';
 import { errorResponse } from './errors.ts';
 import type { AppEnv, AppOptions } from './options.ts';
 import { leadsRoutes } from './routes/leads.ts';
+import { mcpRoutes } from './routes/mcp.ts';
+import { openapiRoute } from './routes/openapi.ts';
 import { trackerScriptRoute } from './routes/tracker-script.ts';
 
 function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
@@ -42,11 +44,16 @@ export function createApp(options: AppOptions) {
   });
   app.use(
     secureHeaders({
-      crossOriginResourcePolicy: 'same-origin',
+      // Set below instead: the tracker script must stay loadable from other origins.
+      crossOriginResourcePolicy: false,
       crossOriginEmbedderPolicy: false,
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
     }),
   );
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cross-origin-resource-policy')) c.header('Cross-Origin-Resource-Policy', 'same-origin');
+  });
 
   app.get('/healthz', async (c) => {
     await options.store.ping();
@@ -56,6 +63,8 @@ export function createApp(options: AppOptions) {
   app.options('/api/agents/tools/leads/*', (c) => preflight(c, options.store));
   app.options('/api/agents/tools/leads', (c) => preflight(c, options.store));
   app.route('/api/agents/tools/leads', leadsRoutes(options));
+  app.route('/', mcpRoutes(options));
+  app.route('/', openapiRoute());
 
   app.notFound((c) => errorResponse(c, new LeadsError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -1,0 +1,439 @@
+/**
+ * The OpenAPI 3.1 document of the collector's HTTP API, generated from the protocol's valibot schemas: request
+ * bodies from the per-action entries and `LeadsInput`, responses from `records.ts` and `ErrorBody`. Only what
+ * the protocol does not describe (health, the script, the MCP envelope) is written here by hand.
+ */
+import {
+  BROWSER_KEY_FIELD,
+  CreateResponse,
+  createEntries,
+  ErrorBody,
+  ErrorIssue,
+  GetOneResponse,
+  IdentifyResponse,
+  identifyEntries,
+  Lead,
+  LeadEvent,
+  LeadsInput,
+  ListResponse,
+  listEntries,
+  Pagination,
+  QualifyResponse,
+  qualifyEntries,
+  ROUTE_ACTIONS,
+  StoredPage,
+  updateEntries,
+  Visitor,
+} from '@leadtrail/protocol';
+import { type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
+import * as v from 'valibot';
+import { SERVER_VERSION } from '../mcp/server.ts';
+
+export const LEADS_PATH = '/api/agents/tools/leads';
+
+type Json = Record<string, unknown>;
+
+const keyField = v.optional(
+  v.pipe(
+    v.string(),
+    v.description(
+      `A publishable key (lt_pk_...), for pages: a beacon cannot set headers. Taken out of the body before the ` +
+        'action runs. A secret key is refused here.',
+    ),
+  ),
+);
+
+/** A sub-route's body: the action's input, where `action` may repeat the route's action (anything else is a 400). */
+function routeBody(action: string, entries: v.ObjectEntries, browser: boolean): v.GenericSchema {
+  const key: v.ObjectEntries = browser ? { [BROWSER_KEY_FIELD]: keyField } : {};
+  return v.strictObject({
+    action: v.optional(v.pipe(v.literal(action), v.description("May repeat the route's action, or be left out"))),
+    ...key,
+    ...entries,
+  });
+}
+
+/** Every named schema. Nested schemas that are one of these (a Lead in a response, say) become `$ref`s. */
+const DEFINITIONS = {
+  StoredPage,
+  Lead,
+  Visitor,
+  LeadEvent,
+  Pagination,
+  CreateRequest: routeBody('create', createEntries, true),
+  ListRequest: routeBody('list', listEntries, false),
+  UpdateRequest: routeBody('update', updateEntries, false),
+  QualifyRequest: routeBody('qualify', qualifyEntries, false),
+  IdentifyRequest: routeBody('identify', identifyEntries, true),
+  LeadsInput,
+  CreateResponse,
+  ListResponse,
+  GetOneResponse,
+  QualifyResponse,
+  IdentifyResponse,
+  ErrorIssue,
+  ErrorBody,
+};
+
+const LOOKUP = {
+  anyOf: [{ required: ['lead_id'] }, { required: ['email'] }, { required: ['phone'] }],
+  description: 'qualify finds the lead by lead_id, else email, else phone: one of them is required.',
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const json = (schema: Json) => ({ 'application/json': { schema } });
+
+function componentSchemas(): Record<string, Json> {
+  const schemas = toJsonSchemaDefs(DEFINITIONS, {
+    target: 'draft-2020-12',
+    errorMode: 'ignore',
+    overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
+  }) as Record<keyof typeof DEFINITIONS, JsonSchema & Json>;
+  // qualify's lookup is a valibot check, which JSON Schema conversion cannot see; say it here.
+  Object.assign(schemas.QualifyRequest, LOOKUP);
+  const variants = (schemas.LeadsInput.oneOf ?? schemas.LeadsInput.anyOf ?? []) as Json[];
+  const qualify = variants.find((variant) => {
+    const action = (variant.properties as Record<string, Json> | undefined)?.action;
+    return action?.const === 'qualify' || (action?.enum as unknown[] | undefined)?.[0] === 'qualify';
+  });
+  if (qualify) Object.assign(qualify, LOOKUP);
+  return {
+    ...schemas,
+    // The protocol's UpdateResponse is CreateResponse (`{success, lead}`).
+    UpdateResponse: ref('CreateResponse'),
+    Health: {
+      type: 'object',
+      properties: { ok: { const: true }, store: { enum: ['sqlite', 'postgres'] } },
+      required: ['ok', 'store'],
+    },
+    JsonRpcMessage: {
+      description:
+        'A JSON-RPC 2.0 message of the Model Context Protocol (request, notification or response), or a batch',
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            jsonrpc: { const: '2.0' },
+            id: { type: ['string', 'integer'] },
+            method: { type: 'string' },
+            params: { type: 'object' },
+          },
+          required: ['jsonrpc'],
+        },
+        { type: 'array', items: { type: 'object' } },
+      ],
+    },
+    JsonRpcError: {
+      type: 'object',
+      properties: {
+        jsonrpc: { const: '2.0' },
+        id: { type: ['string', 'integer', 'null'] },
+        error: {
+          type: 'object',
+          properties: { code: { type: 'integer' }, message: { type: 'string' } },
+          required: ['code', 'message'],
+        },
+      },
+      required: ['jsonrpc', 'error'],
+    },
+  };
+}
+
+const errorResponse = (description: string, headers?: Json) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: json(ref('ErrorBody')),
+});
+
+const RESPONSES = {
+  BadRequest: errorResponse(
+    '`invalid_input` (with `issues` naming each offending field, unknown fields included) or `invalid_json`',
+  ),
+  Unauthorized: errorResponse('`unauthorized` (no key) or `invalid_api_key`', {
+    'WWW-Authenticate': { description: 'Bearer realm="leadtrail"', schema: { type: 'string' } },
+  }),
+  Forbidden: errorResponse(
+    '`forbidden` (a publishable key beyond identify/create, or setting a field a visitor must not set), ' +
+      "`site_mismatch` (site_id is not the key's site) or `origin_not_allowed`",
+  ),
+  NotFound: errorResponse('`not_found`: no such lead on this site (a lead of another site answers the same)'),
+  Conflict: errorResponse(
+    '`duplicate_lead` (the email already has a lead on the site; `lead_id` names it) or `ambiguous_lead` ' +
+      '(several leads share the phone; `lead_ids` lists them)',
+  ),
+  PayloadTooLarge: errorResponse('`payload_too_large`: 256 KB for servers, 32 KB from browsers'),
+  UnsupportedMediaType: errorResponse(
+    '`unsupported_media_type`: send application/json (text/plain on create, identify)',
+  ),
+  TooManyRequests: errorResponse('`rate_limited` (publishable keys: per address and per site)', {
+    'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+  }),
+  Internal: errorResponse('`internal`: never a stack trace'),
+};
+
+type ErrorName = keyof typeof RESPONSES;
+
+interface ActionDoc {
+  summary: string;
+  description: string;
+  body: string;
+  ok: Record<string, { description: string; schema: Json }>;
+  errors: ErrorName[];
+}
+
+const COMMON_ERRORS: ErrorName[] = [
+  'BadRequest',
+  'Unauthorized',
+  'Forbidden',
+  'PayloadTooLarge',
+  'UnsupportedMediaType',
+];
+
+const ACTION_DOCS: Record<keyof typeof ROUTE_ACTIONS, ActionDoc> = {
+  create: {
+    summary: 'Create a lead',
+    description: 'Needs name and a valid email. An email that already has a lead on the site is a 409.',
+    body: 'CreateRequest',
+    ok: { 201: { description: 'The new lead', schema: ref('CreateResponse') } },
+    errors: [...COMMON_ERRORS, 'Conflict', 'TooManyRequests', 'Internal'],
+  },
+  get: {
+    summary: 'List leads (the list action), or get one by lead_id',
+    description:
+      'Filters status, origin, segment_id, campaign_id, assignee_id, user_id and search (case-insensitive ' +
+      'substring of name, email and notes); sort_by, sort_order (default desc), limit 1..500 (default 50), offset. ' +
+      'With lead_id: that lead, its visitors and its status history, and `pagination: null`.',
+    body: 'ListRequest',
+    ok: {
+      200: {
+        description: 'A page of leads, or one lead',
+        schema: { anyOf: [ref('ListResponse'), ref('GetOneResponse')] },
+      },
+    },
+    errors: [...COMMON_ERRORS, 'NotFound', 'Internal'],
+  },
+  update: {
+    summary: 'Update a lead',
+    description: 'Needs lead_id; sets only the fields given; null clears a nullable field.',
+    body: 'UpdateRequest',
+    ok: { 200: { description: 'The updated lead', schema: ref('UpdateResponse') } },
+    errors: [...COMMON_ERRORS, 'NotFound', 'Conflict', 'Internal'],
+  },
+  qualify: {
+    summary: "Change a lead's status",
+    description:
+      'Needs status; finds the lead by lead_id, else email, else phone; records the change in the history. ' +
+      'The same status again answers `status_changed: false`.',
+    body: 'QualifyRequest',
+    ok: { 200: { description: 'The lead and whether its status changed', schema: ref('QualifyResponse') } },
+    errors: [...COMMON_ERRORS, 'NotFound', 'Conflict', 'Internal'],
+  },
+  identify: {
+    summary: 'Identify a visitor',
+    description:
+      "Needs visitor_id. Stores the visitor's behaviour (cumulative, so a replay is idempotent), then updates " +
+      "the linked lead (lead_id, or the visitor's), links the lead that has the email, creates one from the " +
+      'email, or stores only the visitor (`lead: null`). Publishable keys may call it from allowed origins, ' +
+      'with text/plain JSON and the key in the body.',
+    body: 'IdentifyRequest',
+    ok: {
+      200: { description: 'Linked or updated', schema: ref('IdentifyResponse') },
+      201: { description: 'A lead was created', schema: ref('IdentifyResponse') },
+    },
+    errors: [...COMMON_ERRORS, 'NotFound', 'Conflict', 'TooManyRequests', 'Internal'],
+  },
+};
+
+const BROWSER_SUB_ROUTES = new Set(['create', 'identify']);
+
+function leadsOperation(operationId: string, doc: ActionDoc, browser: boolean, bodySchema: Json = ref(doc.body)) {
+  const content: Json = json(bodySchema);
+  if (browser) content['text/plain'] = { schema: bodySchema };
+  return {
+    operationId,
+    tags: ['leads'],
+    summary: doc.summary,
+    description: doc.description,
+    requestBody: { required: true, content },
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(doc.ok).map(([status, ok]) => [
+          status,
+          { description: ok.description, content: json(ok.schema) },
+        ]),
+      ),
+      ...Object.fromEntries(doc.errors.map((name) => [STATUS_OF[name], responseRef(name)])),
+    },
+  };
+}
+
+const STATUS_OF: Record<ErrorName, string> = {
+  BadRequest: '400',
+  Unauthorized: '401',
+  Forbidden: '403',
+  NotFound: '404',
+  Conflict: '409',
+  PayloadTooLarge: '413',
+  UnsupportedMediaType: '415',
+  TooManyRequests: '429',
+  Internal: '500',
+};
+
+function leadsPaths(): Record<string, Json> {
+  const paths: Record<string, Json> = {};
+  for (const sub of Object.keys(ROUTE_ACTIONS) as (keyof typeof ROUTE_ACTIONS)[]) {
+    const doc = ACTION_DOCS[sub];
+    paths[`${LEADS_PATH}/${sub}`] = { post: leadsOperation(`leads_${sub}`, doc, BROWSER_SUB_ROUTES.has(sub)) };
+  }
+  const update = paths[`${LEADS_PATH}/update`] as Json;
+  update.put = {
+    ...leadsOperation('leads_update_put', ACTION_DOCS.update, false),
+    summary: 'Update a lead (PUT alias)',
+  };
+  paths[LEADS_PATH] = {
+    post: leadsOperation(
+      'leads',
+      {
+        summary: 'Run any action, named by `action`',
+        description:
+          'The shape of the MCP tool: `action` is one of create, list, update, qualify, identify, and the other ' +
+          "fields are that action's input, answered exactly as on its sub-route.",
+        body: 'LeadsInput',
+        ok: {
+          200: {
+            description: 'list, update, qualify, or identify that linked or updated',
+            schema: {
+              anyOf: [
+                ref('ListResponse'),
+                ref('GetOneResponse'),
+                ref('UpdateResponse'),
+                ref('QualifyResponse'),
+                ref('IdentifyResponse'),
+              ],
+            },
+          },
+          201: {
+            description: 'create, or identify that created a lead',
+            schema: { anyOf: [ref('CreateResponse'), ref('IdentifyResponse')] },
+          },
+        },
+        errors: [...COMMON_ERRORS, 'NotFound', 'Conflict', 'TooManyRequests', 'Internal'],
+      },
+      true,
+    ),
+  };
+  return paths;
+}
+
+function otherPaths(): Record<string, Json> {
+  const jsonRpcError = (description: string) => ({ description, content: json(ref('JsonRpcError')) });
+  return {
+    '/mcp': {
+      post: {
+        operationId: 'mcp',
+        tags: ['mcp'],
+        summary: 'MCP over stateless Streamable HTTP (the `leads` tool)',
+        description:
+          'The Model Context Protocol: one tool, `leads`, whose calls run the same actions as the REST routes. ' +
+          'Stateless: no session, JSON responses; GET and DELETE answer 405. Needs a secret key; a request ' +
+          "carrying an Origin header other than the collector's own is refused (DNS rebinding). Send " +
+          '`Accept: application/json, text/event-stream`.',
+        security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+        requestBody: { required: true, content: json(ref('JsonRpcMessage')) },
+        responses: {
+          200: { description: 'The JSON-RPC response(s)', content: json(ref('JsonRpcMessage')) },
+          202: { description: 'A notification or response was accepted; no body' },
+          400: jsonRpcError('The body is not a valid JSON-RPC message'),
+          401: responseRef('Unauthorized'),
+          403: errorResponse('`forbidden` (a publishable key) or `origin_not_allowed` (another origin)'),
+          406: jsonRpcError('The Accept header must allow application/json and text/event-stream'),
+          413: jsonRpcError('The body is too large'),
+          415: jsonRpcError('Content-Type must be application/json'),
+          500: responseRef('Internal'),
+        },
+      },
+    },
+    '/healthz': {
+      get: {
+        operationId: 'health',
+        tags: ['collector'],
+        summary: 'Health: the store answers',
+        security: [],
+        responses: {
+          200: { description: 'Up', content: json(ref('Health')) },
+          500: responseRef('Internal'),
+        },
+      },
+    },
+    '/leadtrail.js': {
+      get: {
+        operationId: 'tracker_script',
+        tags: ['collector'],
+        summary: 'The tracker script to embed in pages',
+        description: 'Cached with an ETag; `?v=<etag>` URLs are immutable for a year.',
+        security: [],
+        parameters: [
+          {
+            name: 'v',
+            in: 'query',
+            required: false,
+            description: 'The ETag, for an immutable URL',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          200: { description: 'The script', content: { 'text/javascript': { schema: { type: 'string' } } } },
+          304: { description: 'Not modified (If-None-Match)' },
+          404: errorResponse('`not_found`: the tracker has not been built'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        tags: ['collector'],
+        summary: 'This document',
+        security: [],
+        responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+      },
+    },
+  };
+}
+
+/** The whole document; pure, so it can be built once and served as it is. */
+export function buildOpenApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'leadtrail collector',
+      version: SERVER_VERSION,
+      summary: 'Leads from your own site: the Makinari-compatible leads tool over REST and MCP.',
+      description:
+        'Every leads route answers JSON; every error is `{success:false, error:{code, message, issues?}}`. ' +
+        'Server code authenticates with a secret key (`Authorization: Bearer lt_sk_...` or `x-api-key`); the key ' +
+        'decides the site, so `site_id` may be left out (a different one is a 403). Pages use a publishable key ' +
+        `(lt_pk_...) in the body field \`${BROWSER_KEY_FIELD}\`, for identify and create only, from the site's ` +
+        'allowed origins.',
+    },
+    tags: [
+      { name: 'leads', description: 'The leads tool: create, list (get), update, qualify, identify' },
+      { name: 'mcp', description: 'The same tool for AI agents, over the Model Context Protocol' },
+      { name: 'collector', description: 'Health, the tracker script, this document' },
+    ],
+    security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+    paths: { ...leadsPaths(), ...otherPaths() },
+    components: {
+      schemas: componentSchemas(),
+      responses: RESPONSES,
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A secret key, lt_sk_... (create one with `leadtrail keys create --site ID`)',
+        },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same secret key' },
+      },
+    },
+  };
+}
