@@ -132,7 +132,7 @@ describe('leadtrail CLI', () => {
   });
 
   it('answers mistakes with a message and exit code 2', async () => {
-    for (const args of [
+    const cases = [
       ['frobnicate'],
       ['sites', 'create', '--db', db],
       ['sites', 'create', '--name', 'X', '--origin', 'javascript:alert(1)', '--db', db],
@@ -140,12 +140,13 @@ describe('leadtrail CLI', () => {
       ['keys', 'revoke', '--db', db],
       ['serve', '--port', 'eighty', '--db', db],
       ['sites', 'list', '--bogus'],
-    ]) {
-      const res = await run(args);
-      expect(res.code, args.join(' ')).toBe(2);
-      expect(res.stderr, args.join(' ')).toMatch(/^leadtrail: /);
-    }
-  });
+    ];
+    const results = await Promise.all(cases.map((args) => run(args)));
+    results.forEach((res, i) => {
+      expect(res.code, cases[i]!.join(' ')).toBe(2);
+      expect(res.stderr, cases[i]!.join(' ')).toMatch(/^leadtrail: /);
+    });
+  }, 60_000);
 
   it('runs from the repository root as `pnpm -s leadtrail`', async () => {
     const { stdout } = await promisify(execFile)('pnpm', ['-s', 'leadtrail', 'sites', 'list', '--json', '--db', db], {
