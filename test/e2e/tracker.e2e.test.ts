@@ -40,6 +40,11 @@ async function fillContact(page: Page, email: string, name = 'Grace Hopper') {
   await page.fill('textarea[name=message]', 'Please call me');
 }
 
+/** Resolves once the tracker has stored the current page view (leadtrail.visitor() waits for the first write). */
+async function settled(page: Page) {
+  await page.evaluate(() => (window as unknown as { leadtrail: { visitor(): Promise<unknown> } }).leadtrail.visitor());
+}
+
 /** Watches the requests the page makes to the collector's identify route. */
 function identifyRequests(page: Page, collectorUrl: string) {
   const bodies: Record<string, unknown>[] = [];
@@ -87,8 +92,9 @@ describe('tracker end to end in Chromium', () => {
     await page.clock.install();
     const email = newEmail('twice');
     await page.goto(`${world.demoUrl}/`);
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.goto(`${world.demoUrl}/about`);
+    await settled(page);
     await page.clock.fastForward('31:00');
     await page.goto(`${world.demoUrl}/contact`);
     await fillContact(page, email);
@@ -201,6 +207,8 @@ describe('tracker end to end in Chromium', () => {
   it('identify() from the page links the history; the public API answers', async () => {
     const page = await open();
     await page.goto(`${world.demoUrl}/pricing`);
+    // A first IndexedDB open can take a moment on a new profile; a person reads a page longer than that.
+    await settled(page);
     await page.goto(`${world.demoUrl}/about`);
     const email = newEmail('api');
     const visitor = await page.evaluate(async (address) => {

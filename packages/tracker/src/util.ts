@@ -1,0 +1,33 @@
+/** Helpers shared by every module. Tiny on purpose: each byte here ships to every page. */
+
+/** 0 stopped (opted out, privacy signal, no key), 1 recording, -1 starting (state not loaded yet). */
+export let run = 0;
+export const setRun = (v: number) => {
+  run = v;
+};
+
+/** Runs `f`, swallowing anything it throws: no error may ever reach the host page. */
+export const guard =
+  <A extends unknown[], R>(f: (...a: A) => R) =>
+  (...a: A): R | undefined => {
+    try {
+      return f(...a);
+    } catch {}
+  };
+
+export const on = (type: string, f: (e: Event) => unknown, capture?: boolean) =>
+  addEventListener(type, guard(f), capture);
+
+export const now = () => Date.now();
+
+/** Random v4 UUID; getRandomValues covers insecure (http) origins, where randomUUID is missing. */
+export const uuid = (): string =>
+  crypto.randomUUID
+    ? crypto.randomUUID()
+    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+        (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
+      );
+
+/** valibot's email regex (what the collector accepts), so a capture is never refused for its email. */
+export const isEmail = (v?: string) =>
+  /^[\w+-]+(\.[\w+-]+)*@[\da-z]+([.-][\da-z]+)*\.[a-z]{2,}$/i.test(v!) && v!.length < 255;
