@@ -54,7 +54,7 @@ function identifyRequests(page: Page, collectorUrl: string) {
   return bodies;
 }
 
-const paths = (lead: { pages_visited: unknown }) => (lead.pages_visited as { path: string }[]).map((p) => p.path);
+const paths = (lead: Record<string, unknown>) => (lead.pages_visited as { path: string }[]).map((p) => p.path);
 
 describe('tracker end to end in Chromium', () => {
   it('turns three pages (one client-side routed) and a classic form POST into a lead with history, time and one visit', async () => {
