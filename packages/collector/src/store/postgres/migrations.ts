@@ -1,16 +1,55 @@
-/** PostgreSQL's migration history. Append only: a shipped migration is never edited. */
+/**
+ * PostgreSQL's migration history. Append only: a shipped migration is never edited.
+ *
+ * Run by Kysely's Migrator at start-up and by `leadtrail migrate`, inside one transaction that holds a
+ * Postgres advisory lock, so collectors starting at once against one database migrate it once.
+ *
+ * Choices that keep results identical to SQLite (see sql/rows.ts and docs/postgres.md):
+ * - JSON columns are `json`, not `jsonb`: `json` gives back the text it was given, so key order and numbers come
+ *   back exactly as stored (jsonb reorders keys, which would make unchanged JSON compare as changed).
+ * - Counters are bigint: sums over many visitors must not overflow where SQLite's 64-bit integers would not.
+ * - The trigram GIN indexes keep a small pending list (128 kB, not 4 MB): every search scans that list linearly, so
+ *   a large one costs searches several ms after a burst of inserts; flushing small lists also keeps inserts cheap.
+ * - Text sorts use `lower(col COLLATE "C")`: ASCII case folding and byte order, exactly SQLite's lower() and
+ *   BINARY collation, whatever the database's locale.
+ */
 import { type Kysely, type Migration, sql } from 'kysely';
 
-const run = (statements: string) => async (db: Kysely<unknown>) => {
+const run = async (db: Kysely<unknown>, statements: string) => {
   for (const statement of statements.split(/;\s*\n(?=CREATE|ALTER|DROP|INSERT|UPDATE)/).filter((s) => s.trim())) {
     await sql.raw(statement).execute(db);
   }
 };
 
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Makes sure pg_trgm is installed and returns the qualified name of its GIN operator class. The extension may live
+ * in any schema (often `public`, or `extensions` on managed services), not necessarily one on our search path.
+ */
+async function trigramOpclass(db: Kysely<unknown>): Promise<string> {
+  const find = () =>
+    sql<{ schema: string }>`
+      SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      WHERE e.extname = 'pg_trgm'`.execute(db);
+  let { rows } = await find();
+  if (!rows.length) {
+    // Needs the CREATE privilege on the database (pg_trgm is a trusted extension since PostgreSQL 13).
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
+    ({ rows } = await find());
+  }
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('The pg_trgm extension is required (CREATE EXTENSION pg_trgm)');
+  return `${quoteIdent(schema)}.gin_trgm_ops`;
+}
+
 export const postgresMigrations: Record<string, Migration> = {
   '001_initial': {
-    up: run(`
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    async up(db) {
+      const trgm = await trigramOpclass(db);
+      await run(
+        db,
+        `
 CREATE TABLE sites (
   id uuid PRIMARY KEY,
   name text NOT NULL,
@@ -53,14 +92,14 @@ CREATE TABLE leads (
   campaign_id uuid,
   assignee_id uuid,
   lead_score integer CHECK (lead_score BETWEEN 1 AND 100),
-  contact_info jsonb,
-  company_info jsonb,
+  contact_info json,
+  company_info json,
   interest_level text,
   product_interest text,
-  pages_visited jsonb NOT NULL DEFAULT '[]',
+  pages_visited json NOT NULL DEFAULT '[]',
   time_spent bigint NOT NULL DEFAULT 0,
-  visit_count integer NOT NULL DEFAULT 0,
-  own_behaviour jsonb,
+  visit_count bigint NOT NULL DEFAULT 0,
+  own_behaviour json,
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   status_changed_at timestamptz
@@ -70,21 +109,23 @@ CREATE INDEX leads_site_phone ON leads (site_id, phone_norm) WHERE phone_norm IS
 CREATE INDEX leads_site_created ON leads (site_id, created_at, seq);
 CREATE INDEX leads_site_updated ON leads (site_id, updated_at, seq);
 CREATE INDEX leads_site_status_created ON leads (site_id, status, created_at, seq);
+CREATE INDEX leads_site_status_updated ON leads (site_id, status, updated_at, seq);
 CREATE INDEX leads_site_origin_created ON leads (site_id, origin, created_at, seq);
+CREATE INDEX leads_site_name ON leads (site_id, lower(name COLLATE "C"), seq);
 CREATE INDEX leads_site_assignee ON leads (site_id, assignee_id) WHERE assignee_id IS NOT NULL;
 CREATE INDEX leads_site_segment ON leads (site_id, segment_id) WHERE segment_id IS NOT NULL;
 CREATE INDEX leads_site_campaign ON leads (site_id, campaign_id) WHERE campaign_id IS NOT NULL;
 CREATE INDEX leads_site_user ON leads (site_id, user_id);
-CREATE INDEX leads_search_name ON leads USING gin (name gin_trgm_ops);
-CREATE INDEX leads_search_email ON leads USING gin (email gin_trgm_ops);
-CREATE INDEX leads_search_notes ON leads USING gin (notes gin_trgm_ops);
+CREATE INDEX leads_search_name ON leads USING gin (name ${trgm}) WITH (gin_pending_list_limit = 128);
+CREATE INDEX leads_search_email ON leads USING gin (email ${trgm}) WITH (gin_pending_list_limit = 128);
+CREATE INDEX leads_search_notes ON leads USING gin (notes ${trgm}) WITH (gin_pending_list_limit = 128);
 CREATE TABLE visitors (
   site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
   id uuid NOT NULL,
   lead_id uuid REFERENCES leads(id) ON DELETE SET NULL,
-  pages_visited jsonb NOT NULL DEFAULT '[]',
+  pages_visited json NOT NULL DEFAULT '[]',
   time_spent bigint NOT NULL DEFAULT 0,
-  visit_count integer NOT NULL DEFAULT 0,
+  visit_count bigint NOT NULL DEFAULT 0,
   first_seen timestamptz NOT NULL,
   last_seen timestamptz NOT NULL,
   PRIMARY KEY (site_id, id)
@@ -104,11 +145,13 @@ CREATE TABLE ingest_receipts (
   site_id uuid NOT NULL,
   event_id uuid NOT NULL,
   status integer NOT NULL,
-  body jsonb NOT NULL,
+  body json NOT NULL,
   created_at timestamptz NOT NULL,
   PRIMARY KEY (site_id, event_id)
 );
 CREATE INDEX ingest_receipts_created ON ingest_receipts (created_at)
-`),
+`,
+      );
+    },
   },
 };

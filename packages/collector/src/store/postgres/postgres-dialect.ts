@@ -6,32 +6,70 @@ import type { Database as Schema } from '../sql/schema.ts';
 import { postgresMigrations } from './migrations.ts';
 
 export interface PostgresOptions {
-  /** Tables live in this schema (tests give each run its own). */
+  /** Tables live in this schema (tests give each run its own); else the URL's search_path decides. */
   schema?: string;
+  /** Connections per collector process; default LEADTRAIL_PG_POOL_SIZE, else 10. */
   poolSize?: number;
+}
+
+/** SQLSTATEs of a transaction that lost a race and can be rerun as a whole: deadlock, serialization failure. */
+const TRANSIENT = new Set(['40P01', '40001']);
+
+const codeOf = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+
+function poolSize(options: PostgresOptions): number {
+  const fromEnv = Number(process.env.LEADTRAIL_PG_POOL_SIZE);
+  return options.poolSize ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 10);
 }
 
 export async function openPostgresDialect(url: string, options: PostgresOptions = {}): Promise<SqlDialect> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max: poolSize(options),
+    // Names the collectors in pg_stat_activity unless the URL sets application_name.
+    fallback_application_name: 'leadtrail',
     ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
   });
-  // Fail at start-up, with the driver's reason, rather than on the first request.
-  const client = await pool.connect();
-  client.release();
+  // An idle connection the server drops (restart, failover, idle timeout) is removed from the pool and replaced on
+  // the next query; without a listener the pool's 'error' event would end the process.
+  pool.on('error', (error) => {
+    process.stderr.write(`leadtrail: postgres connection lost (${error.message}); it will be replaced\n`);
+  });
+  let migrationSchema: string;
+  try {
+    // Fail at start-up, with the driver's reason, rather than on the first request.
+    const { rows } = await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('No schema to create tables in: check the search_path of the database URL');
+    migrationSchema = schema;
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     name: 'postgres',
     db,
     migrations: postgresMigrations,
+    migrationSchema,
     rowLocks: true,
     searchLeads(search) {
+      // Postgres text cannot hold NUL, so nothing matches it (and the driver would refuse it as a parameter).
+      if (search.includes('\u0000')) return sql<boolean>`false`;
       const pattern = likeContains(search);
+      // Like SQLite, where text under three characters has no trigram and falls back to LIKE (ASCII case folding
+      // only): the "C" collation makes ILIKE fold ASCII only too. Such a search scans the site's leads on both.
+      if ([...search].length < 3) {
+        return sql<boolean>`(name COLLATE "C" ILIKE ${pattern} OR email COLLATE "C" ILIKE ${pattern} OR notes COLLATE "C" ILIKE ${pattern})`;
+      }
+      // Served by the leads_search_* GIN (gin_trgm_ops) indexes: a BitmapOr of three index scans, then a recheck.
+      // `\` is Postgres's default LIKE escape, as likeContains expects.
       return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern})`;
     },
-    isUniqueViolation: (error) =>
-      typeof error === 'object' && error !== null && 'code' in error && error.code === '23505',
+    textSortKey: (column) => sql`lower(${sql.ref(column)} COLLATE "C")`,
+    isUniqueViolation: (error) => codeOf(error) === '23505',
+    isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))),
     close: () => db.destroy(),
   };
 }

@@ -6,11 +6,23 @@ export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
   readonly migrations: Record<string, Migration>;
+  /**
+   * The schema that holds Kysely's migration tables (Postgres: the connection's current schema). Without it the
+   * Migrator would take those tables from any schema of the database for its own.
+   */
+  readonly migrationSchema?: string;
   /** Row locks for read-modify-write inside a transaction (SQLite serialises writers instead). */
   readonly rowLocks: boolean;
   /** Case-insensitive substring match over name, email and notes, answered from an index. */
   searchLeads(search: string): Expression<SqlBool>;
+  /**
+   * The sort key of a text column: ASCII-lowercased, compared byte by byte (SQLite's lower() and BINARY
+   * collation). Defaults to `lower(column)`, which is exactly that on SQLite.
+   */
+  textSortKey?(column: string): Expression<unknown>;
   isUniqueViolation(error: unknown): boolean;
+  /** A transaction that failed only because of concurrency (deadlock, serialization) and may simply be rerun. */
+  isTransientConflict?(error: unknown): boolean;
   close(): Promise<void>;
 }
 

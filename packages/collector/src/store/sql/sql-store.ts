@@ -3,7 +3,15 @@
  * supplies the connection, migrations, the search predicate and row locks; every query is written once here.
  */
 import type { LeadEvent, SortColumn, Visitor } from '@leadtrail/protocol';
-import { type Insertable, type Kysely, Migrator, sql, type Transaction, type Updateable } from 'kysely';
+import {
+  type Insertable,
+  type Kysely,
+  Migrator,
+  type SelectQueryBuilder,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import {
   type ApiKey,
   DuplicateEmailError,
@@ -29,6 +37,11 @@ const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour'] as c
 const TEXT_SORTS = new Set<SortColumn>(['name', 'email', 'company', 'origin']);
 /** May be null: nulls go last in either direction, the same on both dialects. */
 const NULLABLE_SORTS = new Set<SortColumn>(['email', 'company', 'origin', 'lead_score', 'status_changed_at']);
+
+/** Runs of a transaction that keeps losing races before the error is let through. */
+const TRANSACTION_ATTEMPTS = 5;
+/** Ids given on the command line reach the store unvalidated; Postgres would refuse a non-UUID with an error. */
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** Lead fields to column values: JSON encoded, match keys derived. */
 function leadColumns(fields: Partial<NewLead> | LeadPatch): Updateable<LeadsTable> {
@@ -123,22 +136,30 @@ class SqlLeadOps implements LeadOps {
     if (query.search) base = base.where(this.dialect.searchLeads(query.search));
 
     const column = query.sort_by;
-    const key = TEXT_SORTS.has(column) ? sql`lower(${sql.ref(column)})` : sql.ref(column);
+    const key = TEXT_SORTS.has(column)
+      ? (this.dialect.textSortKey?.(column) ?? sql`lower(${sql.ref(column)})`)
+      : sql.ref(column);
     const nullsLast = NULLABLE_SORTS.has(column);
-    const [countRow, rows] = await Promise.all([
-      base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
-      base
-        .selectAll()
+    const ordered = <O>(q: SelectQueryBuilder<Database, 'leads', O>) =>
+      q
         .orderBy(key, (ob) => {
           const directed = query.sort_order === 'asc' ? ob.asc() : ob.desc();
           return nullsLast ? directed.nullsLast() : directed;
         })
-        .orderBy('seq', query.sort_order)
-        .limit(query.limit)
-        .offset(query.offset)
-        .execute(),
-    ]);
-    return { leads: rows.map((row) => publicLead(rowToLead(row))), total: Number(countRow.total) };
+        .orderBy('seq', query.sort_order);
+
+    // The page is found by seq alone (from an index when the sort has one, without reading the skipped rows), then
+    // only its rows are read: a deep offset walks index entries, not whole rows.
+    const page = ordered(base.select('seq')).limit(query.limit).offset(query.offset);
+    const rows = await ordered(this.db.selectFrom('leads').selectAll().where('seq', 'in', page)).execute();
+    // The total is a COUNT(*) over every match, the costly part of a list (it grows with the matches, not the page).
+    // A page that is not full already tells it: then it is offset + the rows on the page, and no count runs.
+    let total = query.offset + rows.length;
+    if (rows.length === query.limit || (rows.length === 0 && query.offset > 0)) {
+      const counted = await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      total = Number(counted.total);
+    }
+    return { leads: rows.map((row) => publicLead(rowToLead(row))), total };
   }
 
   async getVisitor(siteId: string, id: string, opts?: { lock?: boolean }) {
@@ -248,6 +269,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
     const migrator = new Migrator({
       db: this.dialect.db,
       provider: { getMigrations: async () => this.dialect.migrations },
+      ...(this.dialect.migrationSchema ? { migrationTableSchema: this.dialect.migrationSchema } : {}),
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
@@ -258,8 +280,20 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
     return this.dialect.name;
   }
 
-  transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T> {
-    return this.dialect.db.transaction().execute((trx) => fn(new SqlLeadOps(trx, this.dialect)));
+  /**
+   * Runs fn in one transaction. On Postgres, a transaction that lost a race (deadlock 40P01, serialization
+   * failure 40001) is rolled back and run again as a whole, a few times with jittered backoff; fn must therefore
+   * have no effects outside the transaction (the actions have none).
+   */
+  async transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dialect.db.transaction().execute((trx) => fn(new SqlLeadOps(trx, this.dialect)));
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isTransientConflict?.(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
   }
 
   async pruneReceipts(before: string) {
@@ -294,6 +328,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
   }
 
   async getSite(id: string) {
+    if (!isUuid(id)) return null;
     const row = await this.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.withOrigins(row) : null;
   }
@@ -378,6 +413,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
   }
 
   async listApiKeys(siteId: string) {
+    if (!isUuid(siteId)) return [];
     const rows = await this.db
       .selectFrom('api_keys')
       .select(['id', 'site_id', 'kind', 'prefix', 'created_at', 'revoked_at'])
@@ -392,6 +428,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
   }
 
   async revokeApiKey(id: string, at: string) {
+    if (!isUuid(id)) return false;
     const result = await this.db
       .updateTable('api_keys')
       .set({ revoked_at: at })

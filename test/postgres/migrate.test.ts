@@ -1,0 +1,62 @@
+/**
+ * `leadtrail migrate` run by several processes at once on a fresh schema: Kysely's Migrator takes a Postgres
+ * advisory lock around the migrations, so every process succeeds and the schema is migrated exactly once, in its
+ * own schema (never mistaking another schema's migration table for its own).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
+import { runCli } from './processes.ts';
+
+warnIfNoPostgres();
+
+describe.skipIf(!PG_URL)('leadtrail migrate on Postgres', () => {
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
+  let other: Awaited<ReturnType<typeof createTestSchema>>;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    [schema, other] = await Promise.all([createTestSchema(), createTestSchema()]);
+    db = new pg.Client({ connectionString: PG_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await schema?.drop();
+    await other?.drop();
+  });
+
+  const tablesIn = async (name: string) =>
+    (
+      await db.query<{ table_name: string }>(
+        'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+        [name],
+      )
+    ).rows.map((row) => row.table_name);
+
+  it('three processes migrating one fresh schema at once all succeed, and it is migrated once', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => runCli(['migrate', '--db', schema.url])));
+    for (const run of runs) {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('migrated postgres database');
+    }
+    const { rows } = await db.query(`SELECT name FROM ${schema.schema}.kysely_migration ORDER BY name`);
+    expect(rows.map((row) => row.name)).toEqual(['001_initial']);
+    expect(await tablesIn(schema.schema)).toEqual(
+      expect.arrayContaining(['api_keys', 'ingest_receipts', 'kysely_migration', 'lead_events', 'leads', 'visitors']),
+    );
+    // A later start finds nothing to do.
+    const again = await runCli(['migrate', '--db', schema.url]);
+    expect(again.code).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM ${schema.schema}.kysely_migration`)).rows[0].n).toBe(1);
+  }, 120_000);
+
+  it("migrates a second schema of the same database on its own, not fooled by the first one's tables", async () => {
+    const run = await runCli(['migrate', '--db', other.url]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await tablesIn(other.schema)).toEqual(expect.arrayContaining(['kysely_migration', 'leads', 'visitors']));
+  }, 60_000);
+});

@@ -1,0 +1,128 @@
+/**
+ * The Postgres store under the failures a shared database brings: a deadlock between two transactions is rerun
+ * (not answered with a 500), other errors are not, and connections the server drops are replaced, not fatal.
+ */
+import { openPostgresDialect, SqlLeadStore } from '@leadtrail/collector';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewLead } from '../../packages/collector/src/store/lead-store.ts';
+import { createTestSite } from '../support/collector.ts';
+import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
+
+warnIfNoPostgres();
+
+const lead = (siteId: string, email: string): NewLead => ({
+  id: crypto.randomUUID(),
+  site_id: siteId,
+  user_id: null,
+  name: email,
+  email,
+  phone: null,
+  position: null,
+  company: null,
+  notes: null,
+  status: 'new',
+  origin: null,
+  source: null,
+  segment_id: null,
+  campaign_id: null,
+  assignee_id: null,
+  lead_score: null,
+  contact_info: null,
+  company_info: null,
+  interest_level: null,
+  product_interest: null,
+  pages_visited: [],
+  time_spent: 0,
+  visit_count: 0,
+  own_behaviour: null,
+  created_at: new Date().toISOString(),
+  status_changed_at: null,
+});
+
+/** Resolves once `count` parties have arrived. */
+function barrier(count: number) {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => {
+    if (++arrived === count) release();
+    return all;
+  };
+}
+
+describe.skipIf(!PG_URL)('Postgres transactions and connections', () => {
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
+  let store: SqlLeadStore;
+  let siteId: string;
+  const appName = `leadtrail-test-${Math.random().toString(36).slice(2, 10)}`;
+
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    const url = new URL(schema.url);
+    url.searchParams.set('application_name', appName);
+    store = await SqlLeadStore.open(await openPostgresDialect(url.toString()));
+    siteId = (await createTestSite(store)).siteId;
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await schema?.drop();
+  });
+
+  it('reruns the transaction that lost a deadlock, so both commit', async () => {
+    const one = (await store.insertLead(lead(siteId, 'one@deadlock.test')))!;
+    const two = (await store.insertLead(lead(siteId, 'two@deadlock.test')))!;
+    const bothLockedOne = barrier(2);
+    const attempts = { a: 0, b: 0 };
+    // a locks one then two, b locks two then one: a lock cycle Postgres breaks by aborting one with 40P01.
+    const run = (name: 'a' | 'b', first: string, second: string) =>
+      store.transaction(async (tx) => {
+        attempts[name]++;
+        await tx.getLead(siteId, first, { lock: true });
+        if (attempts[name] === 1) await bothLockedOne();
+        await tx.getLead(siteId, second, { lock: true });
+        await tx.updateLead(siteId, second, { notes: `by ${name}`, updated_at: new Date().toISOString() });
+        return name;
+      });
+    const results = await Promise.all([run('a', one.id, two.id), run('b', two.id, one.id)]);
+    expect(results).toEqual(['a', 'b']);
+    // Exactly one of the two was chosen as the deadlock victim and ran again.
+    expect(attempts.a + attempts.b).toBe(3);
+  }, 30_000);
+
+  it('does not rerun a transaction that failed for any other reason', async () => {
+    const taken = (await store.insertLead(lead(siteId, 'taken@retry.test')))!;
+    const other = (await store.insertLead(lead(siteId, 'other@retry.test')))!;
+    let attempts = 0;
+    await expect(
+      store.transaction(async (tx) => {
+        attempts++;
+        await tx.updateLead(siteId, other.id, { email: 'TAKEN@retry.test', updated_at: new Date().toISOString() });
+      }),
+    ).rejects.toThrow(/already exists/);
+    expect(attempts).toBe(1);
+    expect((await store.getLead(siteId, taken.id))?.email).toBe('taken@retry.test');
+  });
+
+  it('survives the server dropping its idle connections, and reconnects', async () => {
+    await Promise.all([store.ping(), store.ping(), store.ping()]);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1',
+        [appName],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // The pool notices the dropped connections (its 'error' event, handled) and opens new ones when needed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await store.ping();
+    expect(await store.getLead(siteId, crypto.randomUUID())).toBeNull();
+  });
+});
