@@ -52,6 +52,27 @@ describeEachStore('update', (env) => {
     expect(after.body.data.lead).toMatchObject({ email: b.email, company: null });
   });
 
+  it('answers a race of two leads for one new email with one 200 and one 409, never a 500', async () => {
+    const a = await create();
+    const b = await create();
+    const email = uniqueEmail('contested');
+    const results = await Promise.all([
+      env().api.call('update', { lead_id: a.id, email }),
+      env().api.call('update', { lead_id: b.id, email }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.status === 409)!.body.error.code).toBe('duplicate_lead');
+  });
+
+  it('matches lead ids case-insensitively and answers them in lower case', async () => {
+    const lead = await create();
+    const res = await env().api.call('update', { lead_id: lead.id.toUpperCase(), company: 'Upper' });
+    expect(res.status).toBe(200);
+    expect(res.body.lead.id).toBe(lead.id);
+    const one = await env().api.call('get', { lead_id: lead.id.toUpperCase() });
+    expect(one.body.data.lead.company).toBe('Upper');
+  });
+
   it('records a status change in the history with status_changed_at', async () => {
     const lead = await create();
     const res = await env().api.call('update', { lead_id: lead.id, status: 'contacted' });

@@ -9,8 +9,9 @@ import { jsonObjectChecks } from './json-object.ts';
 const text = (max: number, description: string) =>
   v.pipe(v.string(), v.trim(), v.maxLength(max, `must be at most ${max} characters`), v.description(description));
 
+/** UUIDs compare case-insensitively: stored and matched in lower case on both stores. */
 const uuid = (description: string) =>
-  v.pipe(v.string(), v.trim(), v.uuid('must be a UUID'), v.description(description));
+  v.pipe(v.string(), v.trim(), v.uuid('must be a UUID'), v.toLowerCase(), v.description(description));
 
 const int = (min: number, max: number, description: string) =>
   v.pipe(

@@ -1,4 +1,5 @@
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorIssue } from '@leadtrail/protocol';
+import { DuplicateEmailError } from '../store/lead-store.ts';
 
 /** A failure the caller caused or must know about; every front door turns it into the one error shape. */
 export class LeadsError extends Error {
@@ -28,5 +29,13 @@ export const notFound = (what = 'Lead') => new LeadsError('not_found', `${what} 
 /** Anything else becomes `internal`, with no stack or driver text reaching the caller. */
 export function toLeadsError(error: unknown): LeadsError {
   if (error instanceof LeadsError) return error;
+  // Lost a race for an email: the unique index refused it, which is a conflict, not a fault.
+  if (error instanceof DuplicateEmailError) {
+    return new LeadsError(
+      'duplicate_lead',
+      'A lead with this email already exists on this site',
+      error.existingLeadId ? { lead_id: error.existingLeadId } : {},
+    );
+  }
   return new LeadsError('internal', 'Internal error');
 }
