@@ -74,7 +74,13 @@ describe('tracker end to end in Chromium', () => {
     const visible = (submittedAt - started) / 1000;
 
     const lead = await world.waitForLead(email);
-    expect(lead).toMatchObject({ name: 'Grace Hopper', email, company: 'Navy', notes: 'Please call me', visit_count: 1 });
+    expect(lead).toMatchObject({
+      name: 'Grace Hopper',
+      email,
+      company: 'Navy',
+      notes: 'Please call me',
+      visit_count: 1,
+    });
     expect(paths(lead).slice(0, 4)).toEqual(['/pricing', '/app/', '/app/connect', '/contact']);
     const titles = (lead.pages_visited as { title: string }[]).slice(0, 4).map((p) => p.title);
     expect(titles).toEqual([
@@ -146,7 +152,9 @@ describe('tracker end to end in Chromium', () => {
     await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) =>
-        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
+          `${e.violatedDirective} ${e.blockedURI}`,
+        ),
       );
     });
     const response = await page.goto(`${world.demoUrl}/contact`);
@@ -177,7 +185,10 @@ describe('tracker end to end in Chromium', () => {
     const page = await open({
       initScript: () => {
         IDBFactory.prototype.open = () => {
-          throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError');
+          throw new DOMException(
+            'A mutation operation was attempted on a database that did not allow mutations.',
+            'InvalidStateError',
+          );
         };
       },
     });
@@ -201,7 +212,11 @@ describe('tracker end to end in Chromium', () => {
     await Promise.all([page.waitForURL('**/thanks'), page.click('button[type=submit]')]);
     await page.waitForTimeout(800);
     expect(sent).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { leadtrail: { visitor(): Promise<unknown> } }).leadtrail.visitor())).toBeNull();
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as { leadtrail: { visitor(): Promise<unknown> } }).leadtrail.visitor(),
+      ),
+    ).toBeNull();
   });
 
   it('identify() from the page links the history; the public API answers', async () => {
@@ -212,7 +227,9 @@ describe('tracker end to end in Chromium', () => {
     await page.goto(`${world.demoUrl}/about`);
     const email = newEmail('api');
     const visitor = await page.evaluate(async (address) => {
-      const lt = (window as unknown as { leadtrail: { identify(c: object): void; visitor(): Promise<{ visitor_id: string }> } }).leadtrail;
+      const lt = (
+        window as unknown as { leadtrail: { identify(c: object): void; visitor(): Promise<{ visitor_id: string }> } }
+      ).leadtrail;
       lt.identify({ email: address, name: 'Api Person' });
       return lt.visitor();
     }, email);

@@ -1,11 +1,11 @@
 /** The collector as a library: open a store, start the server, or call the core directly. */
 export { allowOrigins, firstRunSite } from './auth/first-run.ts';
 export { createApiKey, createSiteWithKeys, hashKey, verifyApiKey } from './auth/keys.ts';
+export { pruneReceiptsDaily, stopOnSignals } from './cli/commands/serve.ts';
 export type { ActionContext, ActionResult } from './core/context.ts';
 export { LeadsError } from './core/errors.ts';
 export { runLeadsAction } from './core/run-action.ts';
 export { createApp } from './http/app.ts';
-export { pruneReceiptsDaily, stopOnSignals } from './cli/commands/serve.ts';
 export { appOptions, type RunningServer, type ServerOptions, startServer } from './server.ts';
 export type { LeadStore } from './store/lead-store.ts';
 export { DEFAULT_DB_PATH, isPostgresUrl, openStore, resolveDb } from './store/open-store.ts';

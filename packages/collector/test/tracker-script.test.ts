@@ -1,9 +1,9 @@
 /** GET /leadtrail.js: the built bundle, revalidated by ETag, cacheable, loadable from any origin. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TRACKER_BUNDLE } from '../src/server.ts';
 import { startTestCollector, type TestCollector } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
+import { TRACKER_BUNDLE } from '../src/server.ts';
 
 let handle: StoreHandle;
 let api: TestCollector;
