@@ -45,7 +45,7 @@ export async function startWorld(): Promise<World> {
     return (await api('get', { search: email })).body.data.pagination.total as number;
   }
 
-  async function waitForLead(email: string, timeoutMs = 15_000) {
+  async function waitForLead(email: string, timeoutMs = 30_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await api('get', { search: email })).body.data.leads[0];

@@ -33,16 +33,18 @@ async function open(options: { initScript?: () => void } = {}) {
 let n = 0;
 const newEmail = (label: string) => `${label}.${Date.now()}.${n++}@e2e.test`;
 
+/** Resolves once the tracker has stored the current page view (leadtrail.visitor() waits for the first write). */
+async function settled(page: Page) {
+  await page.evaluate(() => (window as unknown as { leadtrail: { visitor(): Promise<unknown> } }).leadtrail.visitor());
+}
+
 async function fillContact(page: Page, email: string, name = 'Grace Hopper') {
+  // A person needs seconds to fill a form; the tracker needs its stored state loaded (or given up) first.
+  await settled(page);
   await page.fill('input[name=name]', name);
   await page.fill('input[name=email]', email);
   await page.fill('input[name=company]', 'Navy');
   await page.fill('textarea[name=message]', 'Please call me');
-}
-
-/** Resolves once the tracker has stored the current page view (leadtrail.visitor() waits for the first write). */
-async function settled(page: Page) {
-  await page.evaluate(() => (window as unknown as { leadtrail: { visitor(): Promise<unknown> } }).leadtrail.visitor());
 }
 
 /** Watches the requests the page makes to the collector's identify route. */

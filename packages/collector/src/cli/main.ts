@@ -10,9 +10,11 @@ import { sitesCommand } from './commands/sites.ts';
 
 const USAGE = `usage: leadtrail <command>
   serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy]
+        [--ip-rate-limit 60/2] [--site-rate-limit 1000/200] [--key-rate-limit 1000/200]   BURST/PER_SECOND or off
   sites create --name NAME [--origin URL ...] [--json]
   sites list [--json]
   sites origins --site ID [--origin URL ...]   set the origins allowed to send from browsers
+  sites password --site ID [--password-stdin|--clear]   dashboard owner password, read from stdin
   keys create --site ID [--kind secret|publishable] [--json]
   keys list --site ID [--json]
   keys revoke KEY_ID

@@ -1,5 +1,7 @@
 import { createSiteWithKeys } from '../../auth/keys.ts';
 import { normalizeOrigin } from '../../auth/origins.ts';
+import { hashPassword, passwordProblem } from '../../dashboard/password.ts';
+import type { LeadStore } from '../../store/lead-store.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
 
@@ -19,6 +21,8 @@ export async function sitesCommand(args: string[]) {
     origin: { type: 'string', multiple: true },
     site: { type: 'string' },
     json: { type: 'boolean' },
+    'password-stdin': { type: 'boolean' },
+    clear: { type: 'boolean' },
   });
   const store = await openStore(resolveDb(values.db));
   try {
@@ -45,10 +49,81 @@ export async function sitesCommand(args: string[]) {
       if (!(await store.getSite(values.site))) throw new UsageError(`no site ${values.site}`);
       await store.setSiteOrigins(values.site, parseOrigins(values.origin));
       console.log(`site ${values.site} allows: ${parseOrigins(values.origin).join(' ') || '(no origins)'}`);
+    } else if (sub === 'password') {
+      await passwordCommand(store, values.site, {
+        clear: values.clear ?? false,
+        stdin: values['password-stdin'] ?? false,
+      });
     } else {
-      throw new UsageError('sites create|list|origins');
+      throw new UsageError('sites create|list|origins|password');
     }
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `sites password --site ID`: sets the owner password of the dashboard, read from stdin (a pipe, or typed twice
+ * without echo at a terminal) so it never shows in the process list or the shell history. `--clear` removes it.
+ */
+async function passwordCommand(store: LeadStore, siteId: string | undefined, opts: { clear: boolean; stdin: boolean }) {
+  if (!siteId) throw new UsageError('sites password needs --site ID');
+  if (!(await store.getSite(siteId))) throw new UsageError(`no site ${siteId}`);
+  if (opts.clear) {
+    await store.setOwnerPassword(siteId, null, new Date().toISOString());
+    console.log(`site ${siteId}: owner password removed (sign in with a secret key)`);
+    return;
+  }
+  let password: string;
+  if (process.stdin.isTTY && !opts.stdin) {
+    password = await promptHidden('New owner password: ');
+    if ((await promptHidden('Again: ')) !== password) throw new UsageError('the two passwords differ; nothing changed');
+  } else {
+    password = (await readStdin()).replace(/\r?\n$/, '');
+  }
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(`the password ${problem}; nothing changed`);
+  await store.setOwnerPassword(siteId, await hashPassword(password), new Date().toISOString());
+  console.log(`site ${siteId}: owner password set; sign in at the collector's / with the site id and this password`);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads one line at the terminal without echoing it. */
+function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  // Echo off before the question shows, so nothing typed at once is echoed.
+  stdin.setRawMode(true);
+  process.stderr.write(question);
+  stdin.setEncoding('utf8');
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n') {
+          finish();
+          resolve(value);
+          return;
+        }
+        if (char === '\u0003' || char === '\u0004') {
+          finish();
+          reject(new UsageError('cancelled; nothing changed'));
+          return;
+        }
+        value = char === '\u007f' || char === '\b' ? value.slice(0, -1) : value + char;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }

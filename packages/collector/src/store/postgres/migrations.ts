@@ -154,4 +154,24 @@ CREATE INDEX ingest_receipts_created ON ingest_receipts (created_at)
       );
     },
   },
+  // The dashboard: the secret that signs its sessions (one row, shared by every collector on the database) and the
+  // owner passwords (scrypt hashes), kept out of `sites` so that no listing of sites ever carries a hash.
+  '010_dashboard': {
+    async up(db) {
+      await run(
+        db,
+        `
+CREATE TABLE settings (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE owner_passwords (
+  site_id uuid PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+  hash text NOT NULL,
+  updated_at timestamptz NOT NULL
+)
+`,
+      );
+    },
+  },
 };

@@ -437,4 +437,50 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
+
+  // The dashboard's settings and owner passwords (migration 010_dashboard).
+
+  private get dashboardDb() {
+    return this.dialect.db as unknown as Kysely<DashboardTables>;
+  }
+
+  async putSettingIfAbsent(key: string, value: string) {
+    const db = this.dashboardDb;
+    await db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+    return row.value;
+  }
+
+  async getOwnerPassword(siteId: string) {
+    if (!isUuid(siteId)) return null;
+    const row = await this.dashboardDb
+      .selectFrom('owner_passwords')
+      .select('hash')
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
+    return row?.hash ?? null;
+  }
+
+  async setOwnerPassword(siteId: string, hash: string | null, at: string) {
+    const db = this.dashboardDb;
+    if (hash === null) {
+      await db.deleteFrom('owner_passwords').where('site_id', '=', siteId).execute();
+      return;
+    }
+    await db
+      .insertInto('owner_passwords')
+      .values({ site_id: siteId, hash, updated_at: at })
+      .onConflict((oc) => oc.column('site_id').doUpdateSet({ hash, updated_at: at }))
+      .execute();
+  }
+}
+
+/** The dashboard's tables (migration 010_dashboard); only its methods above use them. */
+interface DashboardTables {
+  settings: { key: string; value: string };
+  owner_passwords: { site_id: string; hash: string; updated_at: string };
 }

@@ -121,4 +121,19 @@ CREATE TABLE ingest_receipts (
 CREATE INDEX ingest_receipts_created ON ingest_receipts (created_at)
 `),
   },
+  // The dashboard: the secret that signs its sessions (one row, shared by every collector on the database) and the
+  // owner passwords (scrypt hashes), kept out of `sites` so that no listing of sites ever carries a hash.
+  '010_dashboard': {
+    up: run(`
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE owner_passwords (
+  site_id TEXT PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)
+`),
+  },
 };

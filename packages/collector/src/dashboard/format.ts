@@ -1,0 +1,30 @@
+/** How the dashboard writes times and durations: UTC, unambiguous, short. */
+
+/** `2026-11-26 10:04 UTC` (with `:37` seconds if asked); '' for nothing. */
+export function formatTime(iso: string | null | undefined, seconds = false): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ')} UTC`;
+}
+
+/** `2026-11-26` */
+export const formatDay = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
+
+/** `45 s`, `3 min 20 s`, `2 h 5 min`, `3 d 4 h`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  if (s < 86_400) {
+    const minutes = Math.floor((s % 3600) / 60);
+    return minutes ? `${Math.floor(s / 3600)} h ${minutes} min` : `${Math.floor(s / 3600)} h`;
+  }
+  const hours = Math.floor((s % 86_400) / 3600);
+  return hours ? `${Math.floor(s / 86_400)} d ${hours} h` : `${Math.floor(s / 86_400)} d`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -1,0 +1,69 @@
+/**
+ * The dashboard's only way to leads: `runLeadsAction`, the core every front door calls, with a secret-kind context
+ * for the signed-in site. Listing, counts, the chart, the export, qualify and notes all go through it.
+ */
+import {
+  type GetOneResponse,
+  LEAD_STATUSES,
+  type Lead,
+  type LeadStatus,
+  type ListResponse,
+  type Pagination,
+} from '@leadtrail/protocol';
+import type { ActionContext } from '../core/context.ts';
+import { LeadsError } from '../core/errors.ts';
+import { runLeadsAction } from '../core/run-action.ts';
+import type { AppOptions } from '../http/options.ts';
+import type { Site } from '../store/lead-store.ts';
+import { type LeadFilters, listFilters, PAGE_SIZE } from './query.ts';
+
+export type LeadDetail = GetOneResponse['data'];
+
+export function ownerContext(options: AppOptions, site: Site): ActionContext {
+  return {
+    store: options.store,
+    siteId: site.id,
+    ownerUserId: site.owner_user_id,
+    keyKind: 'secret',
+    ...(options.now ? { now: options.now } : {}),
+  };
+}
+
+export async function listLeads(
+  ctx: ActionContext,
+  input: Record<string, unknown>,
+): Promise<{ leads: Lead[]; pagination: Pagination }> {
+  const result = await runLeadsAction(ctx, { action: 'list', ...input });
+  return (result.body as ListResponse).data;
+}
+
+export const listPage = (ctx: ActionContext, filters: LeadFilters) =>
+  listLeads(ctx, { ...listFilters(filters), limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
+
+/** How many leads match the search and origin, in all and per status: one cheap indexed list call each. */
+export async function statusCounts(ctx: ActionContext, filters: LeadFilters) {
+  const base = { ...listFilters(filters, { status: true }), limit: 1 };
+  const [all, ...each] = await Promise.all([
+    listLeads(ctx, base),
+    ...LEAD_STATUSES.map((status) => listLeads(ctx, { ...base, status })),
+  ]);
+  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s, i) => [s, each[i]?.pagination.total ?? 0]));
+  return { all: all.pagination.total, byStatus: byStatus as Record<LeadStatus, number> };
+}
+
+/** The lead with its visitors (devices) and history; null when the site has no such lead. */
+export async function leadDetail(ctx: ActionContext, id: string): Promise<LeadDetail | null> {
+  try {
+    const result = await runLeadsAction(ctx, { action: 'list', lead_id: id });
+    return (result.body as GetOneResponse).data;
+  } catch (error) {
+    if (error instanceof LeadsError && (error.code === 'not_found' || error.code === 'invalid_input')) return null;
+    throw error;
+  }
+}
+
+export const setStatus = (ctx: ActionContext, id: string, status: LeadStatus) =>
+  runLeadsAction(ctx, { action: 'qualify', lead_id: id, status });
+
+export const setNotes = (ctx: ActionContext, id: string, notes: string) =>
+  runLeadsAction(ctx, { action: 'update', lead_id: id, notes: notes.trim() ? notes.replace(/\r\n?/g, '\n') : null });

@@ -1,0 +1,148 @@
+/**
+ * One lead: contact fields, status with one-click qualify, notes, and the journey (pages in order with titles and
+ * times over all the lead's devices, active time, visits) with the status history.
+ */
+import { LEAD_STATUSES, type LeadEvent } from '@leadtrail/protocol';
+import { html } from 'hono/html';
+import type { Owner } from '../auth.ts';
+import { formatDuration, formatTime, plural } from '../format.ts';
+import { buildJourney, type Journey } from '../journey.ts';
+import type { LeadDetail } from '../leads.ts';
+import { csrfField, flash, layout } from './layout.ts';
+import { statusBadge } from './leads.ts';
+
+export interface LeadPageData {
+  owner: Owner;
+  detail: LeadDetail;
+  info?: string | null;
+  error?: string | null;
+  /** Notes as typed, when saving them failed. */
+  draftNotes?: string;
+}
+
+function statusActions(owner: Owner, detail: LeadDetail) {
+  const { lead } = detail;
+  const button = (status: (typeof LEAD_STATUSES)[number], label: string, primary = false) =>
+    html`<form method="post" action="/leads/${lead.id}/status">${csrfField(owner)}<input type="hidden" name="status" value="${status}"><button type="submit"${primary ? html` class="primary"` : ''}>${label}</button></form>`;
+  const others = LEAD_STATUSES.filter((s) => s !== lead.status && s !== 'qualified');
+  return html`<div class="status-actions">
+  ${lead.status !== 'qualified' ? button('qualified', 'Qualify', true) : ''}
+  ${others.map((s) => button(s, `Mark ${s}`))}
+</div>`;
+}
+
+function contact(detail: LeadDetail) {
+  const { lead } = detail;
+  const rows: [string, unknown][] = [
+    ['Email', lead.email ? html`<a href="mailto:${lead.email}">${lead.email}</a>` : ''],
+    ['Phone', lead.phone],
+    ['Company', lead.company],
+    ['Position', lead.position],
+    ['Origin', lead.origin],
+    ['Source', lead.source],
+    ['Score', lead.lead_score],
+    ['Interest', lead.interest_level],
+    ['Product interest', lead.product_interest],
+    ['Created', formatTime(lead.created_at)],
+    ['Updated', formatTime(lead.updated_at)],
+    ['Status changed', formatTime(lead.status_changed_at)],
+  ];
+  const shown = rows.filter(([, value]) => value !== null && value !== undefined && value !== '');
+  return html`<section class="card" aria-labelledby="contact-h">
+  <h2 id="contact-h">Contact</h2>
+  <dl class="fields">${shown.map(([label, value]) => html`<dt>${label}</dt><dd>${value as string}</dd>`)}</dl>
+</section>`;
+}
+
+function notes(owner: Owner, data: LeadPageData) {
+  const { lead } = data.detail;
+  return html`<section class="card" aria-labelledby="notes-h">
+  <h2 id="notes-h">Notes</h2>
+  <form method="post" action="/leads/${lead.id}/notes">
+    ${csrfField(owner)}
+    <label class="muted small" for="notes">Notes (searchable)</label>
+    <textarea id="notes" name="notes" maxlength="20000">${data.draftNotes ?? lead.notes ?? ''}</textarea>
+    <p><button class="primary" type="submit">Save notes</button></p>
+  </form>
+</section>`;
+}
+
+function pause(ms: number) {
+  return html`<li class="pause">· · · ${formatDuration(ms / 1000)} later · · ·</li>`;
+}
+
+function journey(detail: LeadDetail, built: Journey) {
+  const { lead } = detail;
+  const multi = built.devices.length > 1;
+  const steps = built.steps.map(
+    (step, i) => html`${step.pauseBefore ? pause(step.pauseBefore) : ''}<li>
+  <span class="n">${i + 1}.</span>
+  <span><span class="page-title">${step.title || step.path}</span>${multi || step.device === 0 ? html`<span class="device">${step.device ? `device ${step.device}` : 'via API'}</span>` : ''}<br><span class="path">${step.path}</span></span>
+  <span class="when">${formatTime(step.at, true)}</span>
+</li>`,
+  );
+  const devices = built.devices.length
+    ? html`<h3 class="small muted">${plural(built.devices.length, 'device')}, one journey</h3>
+<div class="table-wrap"><table>
+  <thead><tr><th scope="col">Device</th><th scope="col">First seen</th><th scope="col">Last seen</th><th scope="col" class="num">Pages</th><th scope="col" class="num">Active</th><th scope="col" class="num">Visits</th></tr></thead>
+  <tbody>${built.devices.map((d) => html`<tr><td>device ${d.number}</td><td class="nowrap">${formatTime(d.first_seen)}</td><td class="nowrap">${formatTime(d.last_seen)}</td><td class="num">${d.pages_visited.length}</td><td class="num">${formatDuration(d.time_spent)}</td><td class="num">${d.visit_count}</td></tr>`)}</tbody>
+</table></div>`
+    : '';
+  return html`<section class="card" aria-labelledby="journey-h" id="journey">
+  <h2 id="journey-h">Journey</h2>
+  <div class="stats">
+    <div><strong>${lead.pages_visited.length}</strong><span>pages</span></div>
+    <div><strong>${formatDuration(lead.time_spent)}</strong><span>active time</span></div>
+    <div><strong>${lead.visit_count}</strong><span>${lead.visit_count === 1 ? 'visit' : 'visits'}</span></div>
+    <div><strong>${built.devices.length}</strong><span>${built.devices.length === 1 ? 'device' : 'devices'}</span></div>
+  </div>
+  ${built.steps.length ? html`<ol class="journey">${steps}</ol>` : html`<p class="muted">No pages recorded for this lead.</p>`}
+  ${devices}
+</section>`;
+}
+
+function eventText(event: LeadEvent, built: Journey) {
+  switch (event.type) {
+    case 'created':
+      return html`Created${event.to ? html` as ${statusBadge(event.to as (typeof LEAD_STATUSES)[number])}` : ''}`;
+    case 'status_changed':
+      return html`Status ${event.from ? html`${statusBadge(event.from as (typeof LEAD_STATUSES)[number])} → ` : ''}${event.to ? statusBadge(event.to as (typeof LEAD_STATUSES)[number]) : ''}`;
+    case 'identified': {
+      const device = built.devices.find((d) => d.id === event.to);
+      return html`Identified${device && built.devices.length > 1 ? ` on device ${device.number}` : ''} (form or <code>identify</code>)`;
+    }
+    default:
+      return html`Edited ${event.to ? event.to.split(',').join(', ') : 'fields'}`;
+  }
+}
+
+function history(detail: LeadDetail, built: Journey) {
+  const events = detail.events;
+  return html`<section class="card" aria-labelledby="history-h" id="history">
+  <h2 id="history-h">Status history</h2>
+  ${events.length ? html`<ol class="history">${events.map((e) => html`<li>${eventText(e, built)} <span class="muted small">${formatTime(e.at)}</span></li>`)}</ol>` : html`<p class="muted">No history yet.</p>`}
+</section>`;
+}
+
+export function leadPage(data: LeadPageData) {
+  const { owner, detail } = data;
+  const built = buildJourney(detail.lead, detail.visitors);
+  return layout({
+    title: detail.lead.name,
+    owner,
+    nav: 'leads',
+    body: html`<p class="small"><a href="/leads">← All leads</a></p>
+${flash('ok', data.info)}${flash('error', data.error)}
+<div class="lead-head">
+  <h1>${detail.lead.name}</h1>
+  <span id="lead-status">${statusBadge(detail.lead.status)}</span>
+  ${statusActions(owner, detail)}
+</div>
+<div class="grid2">
+  ${contact(detail)}
+  ${notes(owner, data)}
+</div>
+${journey(detail, built)}
+${history(detail, built)}`,
+  });
+}

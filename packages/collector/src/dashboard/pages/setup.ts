@@ -1,0 +1,132 @@
+/**
+ * Setup: the site's allowed origins (edit), its keys (create, revoke), and the script tag to paste into pages.
+ * Keys are stored hashed, so a new key is shown once, on the answer to its creation, and never again.
+ */
+import { html } from 'hono/html';
+import type { ApiKey } from '../../store/lead-store.ts';
+import type { Owner } from '../auth.ts';
+import { formatTime } from '../format.ts';
+import { csrfField, flash, layout } from './layout.ts';
+
+export interface SetupPageData {
+  owner: Owner;
+  keys: ApiKey[];
+  hasPassword: boolean;
+  /** The collector's public origin, where pages load the script from. */
+  collectorOrigin: string;
+  /** A key just created: shown this once. */
+  created?: { key: string; kind: ApiKey['kind'] } | null;
+  info?: string | null;
+  error?: string | null;
+  /** The origins as typed, when saving them failed. */
+  draftOrigins?: string;
+}
+
+export const scriptTag = (collectorOrigin: string, publishableKey: string) =>
+  `<script src="${collectorOrigin}/leadtrail.js" data-key="${publishableKey}" defer></script>`;
+
+function snippet(data: SetupPageData) {
+  const fresh = data.created?.kind === 'publishable' ? data.created.key : null;
+  const live = data.keys.find((k) => k.kind === 'publishable' && !k.revoked_at);
+  const key = fresh ?? (live ? `${live.prefix}…` : 'lt_pk_…');
+  return html`<section class="card" aria-labelledby="snippet-h">
+  <h2 id="snippet-h">Script tag</h2>
+  <p>Paste this into the <code>&lt;head&gt;</code> of every page of your site. Forms are captured when sent; the
+    visitor's pages stay in their browser until then.</p>
+  <div class="copy-row"><pre id="script-tag">${scriptTag(data.collectorOrigin, key)}</pre>
+    <button type="button" data-copy="script-tag" hidden>Copy</button></div>
+  ${
+    fresh
+      ? html`<p class="small">This tag holds the publishable key you just created, in full.</p>`
+      : html`<p class="muted small">Keys are stored hashed, so the full key is shown once, when it is created: use the
+    tag you copied then, or create a publishable key below to get a complete tag. Publishable keys can only send
+    leads from your allowed origins.</p>`
+  }
+</section>`;
+}
+
+function origins(data: SetupPageData) {
+  const value = data.draftOrigins ?? data.owner.site.allowed_origins.join('\n');
+  return html`<section class="card" aria-labelledby="origins-h">
+  <h2 id="origins-h">Allowed origins</h2>
+  <p class="muted small">The sites whose pages may send leads with a publishable key, one per line, like
+    <code>https://www.example.com</code>. Anything else is refused.</p>
+  <form method="post" action="/setup/origins">
+    ${csrfField(data.owner)}
+    <label class="muted small" for="origins">Origins</label>
+    <textarea id="origins" name="origins" class="code" rows="4" spellcheck="false">${value}</textarea>
+    <p><button class="primary" type="submit">Save origins</button></p>
+  </form>
+</section>`;
+}
+
+function keyRow(owner: Owner, key: ApiKey) {
+  const current = owner.claims.method === 'key' && owner.claims.ref === key.id;
+  const revoke = key.revoked_at
+    ? ''
+    : html`<form method="post" action="/setup/keys/${key.id}/revoke" data-confirm="Revoke ${key.prefix}…? Anything using it stops working at once.">${csrfField(owner)}<button class="danger" type="submit">Revoke</button></form>`;
+  return html`<tr data-key-id="${key.id}">
+  <td><code>${key.prefix}…</code>${current ? html` <span class="device">this session</span>` : ''}</td>
+  <td>${key.kind}</td>
+  <td class="nowrap">${formatTime(key.created_at)}</td>
+  <td>${key.revoked_at ? html`<span class="muted">revoked ${formatTime(key.revoked_at)}</span>` : 'live'}</td>
+  <td>${revoke}</td>
+</tr>`;
+}
+
+function keys(data: SetupPageData) {
+  const { owner } = data;
+  return html`<section class="card" aria-labelledby="keys-h">
+  <h2 id="keys-h">Keys</h2>
+  <p class="muted small">Secret keys (<code>lt_sk_</code>) are for your servers, AI agents and this dashboard: keep
+    them private. Publishable keys (<code>lt_pk_</code>) go into the script tag.</p>
+  ${
+    data.created
+      ? html`<div class="key-once" role="status" id="new-key">
+    <p><strong>New ${data.created.kind} key, shown only this once:</strong></p>
+    <p><code id="new-key-value">${data.created.key}</code></p>
+    <p class="small">Copy it now: it is stored hashed and cannot be shown again.</p>
+  </div>`
+      : ''
+  }
+  <div class="table-wrap"><table>
+    <thead><tr><th scope="col">Key</th><th scope="col">Kind</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span class="muted">Action</span></th></tr></thead>
+    <tbody>${data.keys.map((k) => keyRow(owner, k))}</tbody>
+  </table></div>
+  <form class="inline-form" method="post" action="/setup/keys">
+    ${csrfField(owner)}
+    <label class="muted small" for="kind">New key</label>
+    <select id="kind" name="kind">
+      <option value="publishable">publishable</option>
+      <option value="secret">secret</option>
+    </select>
+    <button class="primary" type="submit">Create key</button>
+  </form>
+</section>`;
+}
+
+function site(data: SetupPageData) {
+  const { site } = data.owner;
+  return html`<section class="card" aria-labelledby="site-h">
+  <h2 id="site-h">Site</h2>
+  <dl class="fields">
+    <dt>Name</dt><dd>${site.name}</dd>
+    <dt>Site id</dt><dd><code id="site-id">${site.id}</code></dd>
+    <dt>Owner password</dt><dd>${data.hasPassword ? 'set' : 'not set'} <span class="muted small">(set or change it on the server: <code>leadtrail sites password --site ${site.id}</code>)</span></dd>
+  </dl>
+</section>`;
+}
+
+export function setupPage(data: SetupPageData) {
+  return layout({
+    title: 'Setup',
+    owner: data.owner,
+    nav: 'setup',
+    body: html`<h1>Setup</h1>
+${flash('ok', data.info)}${flash('error', data.error)}
+${snippet(data)}
+${origins(data)}
+${keys(data)}
+${site(data)}`,
+  });
+}

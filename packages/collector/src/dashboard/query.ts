@@ -1,0 +1,62 @@
+/** The leads list's URL state (search, filters, sort, page) and the list action's input made from it. */
+import { LEAD_STATUSES, type LeadStatus, SORT_COLUMNS, type SortColumn } from '@leadtrail/protocol';
+
+export const PAGE_SIZE = 50;
+/** Far past any real list; keeps offset inside the schema's bound whatever the URL says. */
+const MAX_PAGE = 1_000_000;
+
+export interface LeadFilters {
+  q: string;
+  status: LeadStatus | '';
+  origin: string;
+  sort: SortColumn;
+  order: 'asc' | 'desc';
+  page: number;
+}
+
+export const DEFAULT_FILTERS: LeadFilters = {
+  q: '',
+  status: '',
+  origin: '',
+  sort: 'created_at',
+  order: 'desc',
+  page: 1,
+};
+
+/** Reads the query string leniently: an unknown status or sort column falls back to the default. */
+export function parseFilters(query: Record<string, string | undefined>): LeadFilters {
+  const status = query.status ?? '';
+  const sort = query.sort ?? '';
+  const page = Number.parseInt(query.page ?? '1', 10);
+  return {
+    q: (query.q ?? '').trim(),
+    status: (LEAD_STATUSES as readonly string[]).includes(status) ? (status as LeadStatus) : '',
+    origin: (query.origin ?? '').trim(),
+    sort: (SORT_COLUMNS as readonly string[]).includes(sort) ? (sort as SortColumn) : DEFAULT_FILTERS.sort,
+    order: query.order === 'asc' ? 'asc' : query.order === 'desc' ? 'desc' : DEFAULT_FILTERS.order,
+    page: Number.isInteger(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
+  };
+}
+
+/** `?q=...&status=...` with only the values that differ from the defaults ('' when none do). */
+export function filtersQuery(filters: LeadFilters, overrides: Partial<LeadFilters> = {}): string {
+  const merged = { ...filters, ...overrides };
+  const params = new URLSearchParams();
+  for (const key of ['q', 'status', 'origin', 'sort', 'order', 'page'] as const) {
+    const value = merged[key];
+    if (value !== DEFAULT_FILTERS[key] && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The list action's filters and sort for these URL values (paging is added by the caller). */
+export function listFilters(filters: LeadFilters, without: { status?: boolean } = {}) {
+  return {
+    ...(filters.q ? { search: filters.q } : {}),
+    ...(filters.status && !without.status ? { status: filters.status } : {}),
+    ...(filters.origin ? { origin: filters.origin } : {}),
+    sort_by: filters.sort,
+    sort_order: filters.order,
+  };
+}

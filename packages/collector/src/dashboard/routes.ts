@@ -1,0 +1,71 @@
+/**
+ * The site owner's dashboard, served by the collector at `/`: sign-in, leads (list, counts, chart, export), a
+ * lead's journey, setup. Server-rendered HTML; one stylesheet and one optional script from the collector itself;
+ * leads are read and changed only through `runLeadsAction`, the core of the API.
+ *
+ * Mount it ahead of the app-wide security headers (they would replace the dashboard's CSP); it sets its own, and
+ * answers only its own paths.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppOptions } from '../http/options.ts';
+import { assetRoutes } from './assets.ts';
+import { dashboardSecret } from './auth.ts';
+import type { DashEnv, Deps } from './context.ts';
+import { leadsRoutes } from './leads-routes.ts';
+import { errorPage } from './pages/error.ts';
+import { dashboardHeaders } from './security.ts';
+import { setupRoutes } from './setup-routes.ts';
+import { signInRoutes } from './sign-in.ts';
+
+/** Every path the dashboard answers; the API, /mcp, /openapi.json, /healthz and /leadtrail.js are not among them. */
+export const DASHBOARD_PATHS = [
+  '/',
+  '/login',
+  '/logout',
+  '/leads',
+  '/leads/*',
+  '/setup',
+  '/setup/*',
+  '/dashboard.css',
+  '/dashboard.js',
+];
+
+/** Whether a path is the dashboard's (not the API's): for tools that list the API's routes. */
+export const isDashboardPath = (path: string) =>
+  /^\/(?:|login|logout|leads(?:\/.*)?|setup(?:\/.*)?|dashboard\.css|dashboard\.js)$/.test(path);
+
+/** Forms are small: notes are at most 20,000 characters. */
+const FORM_BYTES = 256 * 1024;
+
+export function dashboardRoutes(options: AppOptions) {
+  const deps: Deps = {
+    options,
+    secret: dashboardSecret(options.store),
+    now: () => (options.now ? options.now() : new Date()),
+  };
+  const app = new Hono<DashEnv>();
+  const limit = bodyLimit({
+    maxSize: FORM_BYTES,
+    onError: (c) => c.html(errorPage({ title: 'Too large', message: 'That form is too large to save.' }), 413),
+  });
+  for (const path of DASHBOARD_PATHS) {
+    app.use(path, dashboardHeaders, (c, next) => (c.req.method === 'POST' ? limit(c, next) : next()));
+  }
+  assetRoutes(app);
+  signInRoutes(app, deps);
+  leadsRoutes(app, deps);
+  setupRoutes(app, deps);
+
+  app.onError((error, c) => {
+    options.log({ req_id: c.get('requestId'), level: 'error', error: error.name, message: error.message });
+    return c.html(
+      errorPage({
+        title: 'Something went wrong',
+        message: 'The dashboard could not do that. Nothing is lost; try again in a moment.',
+      }),
+      500,
+    );
+  });
+  return app;
+}
