@@ -1,30 +1,36 @@
 /**
- * Load benchmark (not a timed test; run by hand): the collector on SQLite against a bare node:http server that
- * answers 200, both in their own processes on this machine, driven by the same autocannon settings.
+ * Load benchmark (not a timed test; run by hand): `leadtrail serve` on SQLite against a bare node:http server that
+ * answers 200, both in their own processes on this machine, driven in the same run by the same autocannon settings.
  *
- *   npx tsx test/bench/load.ts [--seconds 10] [--connections 10] [--soak 60]
+ *   npx tsx test/bench/load.ts [--seconds 10] [--connections 10] [--repeat 3] [--soak 60]
  *
- * Reports req/s, p50/p99 latency, errors and peak RSS for identify (a new visitor with a new email: creates a
- * lead) and create, the collector/bare ratio, then a soak of identify with RSS sampled every 5 s.
+ * For identify (a new visitor with a new email: creates a lead and its visitor) and create, it reports req/s, p50/p99
+ * latency, errors (non-2xx, timeouts, socket errors), the server's CPU time per request and its peak RSS, and the
+ * collector/bare ratio of req/s. With --repeat N every measurement is taken N times, alternating servers, and the
+ * median (by req/s) is reported. Then a soak: identify for --soak seconds with the collector's RSS sampled every 5 s.
+ * The machine and its load average are printed with the figures: the machine may be shared.
+ *
+ * The collector's rate limits are turned off (`--key-rate-limit off`, ...): this measures capacity, not the limits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createSiteWithKeys, openStore } from '@leadtrail/collector';
+import { createSiteWithKeys } from '@leadtrail/collector';
 import autocannon from 'autocannon';
-import { startCollectorProcess } from '../postgres/processes.ts';
+import { openDumpableStore, startLoggedProcess } from '../reliability/support.ts';
 
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
+    repeat: { type: 'string', default: '3' },
     soak: { type: 'string', default: '60' },
   },
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
+const REPEAT = Number(args.repeat);
 const SOAK = Number(args.soak);
 const LEADS = '/api/agents/tools/leads';
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -48,9 +54,15 @@ function startBare(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
+const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
 /** Peak resident set size of a process so far (VmHWM), in MB. */
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(status(pid))![1]) / 1024;
+const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(status(pid))![1]) / 1024;
+/** CPU time (user + system, all threads) of a process so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 let counter = 0;
 const bodies = {
@@ -68,8 +80,20 @@ const bodies = {
     }),
   create: () => JSON.stringify({ name: 'Load Test', email: `create.${process.pid}.${counter++}@bench.test` }),
 };
+type Kind = keyof typeof bodies;
 
-async function drive(url: string, key: string, kind: keyof typeof bodies, seconds: number) {
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  total: number;
+  cpuPerRequest: number;
+  load: number;
+}
+
+async function drive(url: string, pid: number, key: string, kind: Kind, seconds: number): Promise<Run> {
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({
     url: `${url}${LEADS}/${kind}`,
     connections: CONNECTIONS,
@@ -82,53 +106,92 @@ async function drive(url: string, key: string, kind: keyof typeof bodies, second
       },
     ],
   });
+  const total = result.requests.total;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
-    total: result.requests.total,
+    total,
+    cpuPerRequest: total ? (cpuMs(pid) - cpuBefore) / total : 0,
+    load: loadavg()[0]!,
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'leadtrail-load-'));
-const db = join(dir, 'load.db');
-const setup = await openStore(db);
-const { secret_key } = await createSiteWithKeys(setup, 'Load', []);
-await setup.close();
+const median = (runs: Run[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+
+const handle = await openDumpableStore('sqlite');
+const { secret_key } = await createSiteWithKeys(handle.store, 'Load', []);
+await handle.store.close();
+const db = handle.db;
 
 const bare = await startBare();
-const collector = await startCollectorProcess(db);
+const collector = await startLoggedProcess(
+  db,
+  ['--ip-rate-limit', 'off', '--site-rate-limit', 'off', '--key-rate-limit', 'off'],
+  { keepLog: false },
+);
 const collectorPid = collector.child.pid!;
-log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}`);
-log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, in this process; servers in their own processes`);
+const bench = `${CONNECTIONS} connections, ${SECONDS} s per run, median of ${REPEAT}`;
+log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}`,
+);
+log(`autocannon in this process, ${bench}; servers in their own processes; load average ${loadavg().join(' ')}`);
 
 const rows: string[] = [];
 for (const kind of ['identify', 'create'] as const) {
-  await drive(bare.url, secret_key, kind, 2); // warm-up
-  await drive(collector.url, secret_key, kind, 2);
-  const b = await drive(bare.url, secret_key, kind, SECONDS);
-  const c = await drive(collector.url, secret_key, kind, SECONDS);
+  await drive(bare.url, bare.child.pid!, secret_key, kind, 2); // warm-up
+  await drive(collector.url, collectorPid, secret_key, kind, 2);
+  const bares: Run[] = [];
+  const collectors: Run[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    bares.push(await drive(bare.url, bare.child.pid!, secret_key, kind, SECONDS));
+    collectors.push(await drive(collector.url, collectorPid, secret_key, kind, SECONDS));
+    log(
+      `${kind} #${i + 1}: bare ${bares.at(-1)!.rps.toFixed(0)} req/s, collector ${collectors.at(-1)!.rps.toFixed(0)} req/s`,
+    );
+  }
+  const b = median(bares);
+  const c = median(collectors);
+  const row = (server: string, r: Run, pid: number, ratio: string) =>
+    `| ${kind} | ${server} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.cpuPerRequest.toFixed(3)} | ${peakRss(pid).toFixed(0)} | ${ratio} | ${r.load.toFixed(2)} |`;
   rows.push(
-    `| ${kind} | bare node:http | ${b.rps.toFixed(0)} | ${b.p50} | ${b.p99} | ${b.errors} | ${peakRss(bare.child.pid!).toFixed(0)} | |`,
-    `| ${kind} | collector (SQLite) | ${c.rps.toFixed(0)} | ${c.p50} | ${c.p99} | ${c.errors} | ${peakRss(collectorPid).toFixed(0)} | ${((c.rps / b.rps) * 100).toFixed(0)}% |`,
+    row('bare node:http', b, bare.child.pid!, ''),
+    row('collector (SQLite)', c, collectorPid, `${((c.rps / b.rps) * 100).toFixed(0)}%`),
   );
 }
-console.log('| route | server | req/s | p50 ms | p99 ms | errors | peak RSS MB | collector/bare |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  `\n${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${bench}`,
+);
+console.log(
+  '| route | server | req/s | p50 ms | p99 ms | errors | server CPU ms/req | peak RSS MB | collector/bare | load avg (1 min) |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 
 if (SOAK > 0) {
-  const samples: string[] = [];
-  const timer = setInterval(() => samples.push(rss(collectorPid).toFixed(0)), 5000);
-  const soak = await drive(collector.url, secret_key, 'identify', SOAK);
+  const samples: number[] = [rss(collectorPid)];
+  const timer = setInterval(() => samples.push(rss(collectorPid)), 5000);
+  const soak = await drive(collector.url, collectorPid, secret_key, 'identify', SOAK);
   clearInterval(timer);
+  samples.push(rss(collectorPid));
+  const firstHalf = samples.slice(1, Math.ceil(samples.length / 2));
+  const secondHalf = samples.slice(Math.ceil(samples.length / 2));
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   console.log(
-    `\nsoak: identify for ${SOAK} s: ${soak.rps.toFixed(0)} req/s, p99 ${soak.p99} ms, ${soak.errors} errors, ` +
-      `${soak.total} requests; collector RSS every 5 s (MB): ${samples.join(' ')}`,
+    `\nsoak: identify for ${SOAK} s: ${soak.rps.toFixed(0)} req/s, p50 ${soak.p50} ms, p99 ${soak.p99} ms, ` +
+      `${soak.errors} errors, ${soak.total} requests, ${soak.cpuPerRequest.toFixed(3)} CPU ms/req; ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
+  console.log(`collector RSS every 5 s (MB): ${samples.map((s) => s.toFixed(0)).join(' ')}`);
+  console.log(
+    `RSS mean first half ${mean(firstHalf).toFixed(0)} MB, second half ${mean(secondHalf).toFixed(0)} MB, ` +
+      `peak ${peakRss(collectorPid).toFixed(0)} MB`,
   );
 }
 
 await collector.stop();
 bare.child.kill();
-rmSync(dir, { recursive: true, force: true });
+rmSync(db.slice(0, db.lastIndexOf('/')), { recursive: true, force: true });

@@ -1,5 +1,6 @@
 /** Runs the collector on Node's HTTP server, and stops it gracefully: stop accepting, finish, close the store. */
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -15,8 +16,12 @@ export interface ServerOptions {
   port?: number;
   host?: string;
   trustProxy?: boolean;
-  ipRateLimit?: RateLimit;
-  siteRateLimit?: RateLimit;
+  /** Per client address, publishable keys; `null` turns it off. */
+  ipRateLimit?: RateLimit | null;
+  /** Per site, publishable keys; `null` turns it off. */
+  siteRateLimit?: RateLimit | null;
+  /** Per secret key, REST and MCP; `null` turns it off. */
+  keyRateLimit?: RateLimit | null;
   bodyBytes?: number;
   /** JSON-line request log; defaults to stdout. */
   log?: (entry: Record<string, unknown>) => void;
@@ -25,16 +30,35 @@ export interface ServerOptions {
 
 export const DEFAULT_IP_LIMIT: RateLimit = { burst: 60, perSecond: 2 };
 export const DEFAULT_SITE_LIMIT: RateLimit = { burst: 1000, perSecond: 200 };
+/** Generous for any integration, low enough that one runaway script cannot starve browser ingestion. */
+export const DEFAULT_KEY_LIMIT: RateLimit = { burst: 1000, perSecond: 200 };
 
-export const stdoutLog = (entry: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), ...entry })}\n`);
+/**
+ * JSON lines on stdout. Lines are gathered and written once per turn of the event loop (a write to a pipe is a
+ * blocking system call on Linux: one per request is a measurable share of a request's cost); what is pending is
+ * written out at exit.
+ */
+let pendingLog = '';
+const flushLog = () => {
+  const text = pendingLog;
+  pendingLog = '';
+  if (text) process.stdout.write(text);
+};
+process.once('exit', flushLog);
+
+export const stdoutLog = (entry: Record<string, unknown>) => {
+  if (!pendingLog) setImmediate(flushLog);
+  pendingLog += `${JSON.stringify({ t: new Date().toISOString(), ...entry })}\n`;
+  if (pendingLog.length > 64 * 1024) flushLog();
+};
 
 export function appOptions(options: ServerOptions): AppOptions {
   return {
     store: options.store,
     limits: { bodyBytes: options.bodyBytes ?? 256 * 1024 },
-    ipLimiter: new RateLimiter(options.ipRateLimit ?? DEFAULT_IP_LIMIT),
-    siteLimiter: new RateLimiter(options.siteRateLimit ?? DEFAULT_SITE_LIMIT),
+    ipLimiter: new RateLimiter(options.ipRateLimit === undefined ? DEFAULT_IP_LIMIT : options.ipRateLimit),
+    siteLimiter: new RateLimiter(options.siteRateLimit === undefined ? DEFAULT_SITE_LIMIT : options.siteRateLimit),
+    keyLimiter: new RateLimiter(options.keyRateLimit === undefined ? DEFAULT_KEY_LIMIT : options.keyRateLimit),
     selfOrigin: (c) => new URL(c.req.url).origin,
     trustProxy: options.trustProxy ?? false,
     trackerScript: existsSync(TRACKER_BUNDLE) ? readFileSync(TRACKER_BUNDLE, 'utf8') : null,
@@ -43,10 +67,14 @@ export function appOptions(options: ServerOptions): AppOptions {
   };
 }
 
+/** How long a graceful stop waits for requests in flight before closing their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** Stops accepting, lets requests in flight finish (for at most `graceMs`), and resolves once all are closed. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -60,11 +88,20 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         resolve({
           url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
           port,
-          close: () =>
+          close: (graceMs = SHUTDOWN_GRACE_MS) =>
             new Promise<void>((done) => {
-              // Stop accepting; idle keep-alive sockets close now, in-flight requests finish first.
-              server.close(() => done());
-              if ('closeIdleConnections' in server) server.closeIdleConnections();
+              const http = server as HttpServer;
+              // Stop accepting. Requests in flight finish; a connection is closed as soon as it is idle (clients
+              // keep connections open for reuse, which would otherwise hold the exit up for the keep-alive timeout).
+              const sweep = setInterval(() => http.closeIdleConnections(), 50);
+              // A request still unfinished after the grace period (a client trickling its body) is cut off.
+              const deadline = setTimeout(() => http.closeAllConnections(), graceMs);
+              server.close(() => {
+                clearInterval(sweep);
+                clearTimeout(deadline);
+                done();
+              });
+              http.closeIdleConnections();
             }),
         });
       },

@@ -25,15 +25,50 @@ export async function createApiKey(store: LeadStore, siteId: string, kind: KeyKi
   return { key, record };
 }
 
-/** The live key and its site, or null. The hash look-up is by index; the final comparison is constant-time. */
+type FoundKey = NonNullable<Awaited<ReturnType<LeadStore['findApiKeyByHash']>>>;
+
+/**
+ * Live keys found recently, per store, tagged with the store's "sites and keys may have changed" version. Only a store
+ * that can tell that version cheaply offers it (SQLite: its data_version, see store/sqlite/group-commit.ts); on the
+ * others every request looks its key up. Only keys that were found are kept, so guessed keys cannot fill it.
+ */
+const found = new WeakMap<LeadStore, Map<string, { version: string; found: FoundKey }>>();
+const CACHED_KEYS = 1000;
+
+const configVersionOf = (store: LeadStore): string | null =>
+  (store as { dialect?: { configVersion?: () => string } }).dialect?.configVersion?.() ?? null;
+
+async function findKey(store: LeadStore, hash: string): Promise<FoundKey | null> {
+  const version = configVersionOf(store);
+  if (version === null) return store.findApiKeyByHash(hash);
+  let cache = found.get(store);
+  const hit = cache?.get(hash);
+  if (hit && hit.version === version) return hit.found;
+  const fresh = await store.findApiKeyByHash(hash);
+  if (!fresh) return null;
+  if (!cache) {
+    cache = new Map();
+    found.set(store, cache);
+  }
+  if (cache.size >= CACHED_KEYS) cache.clear();
+  // Tagged with the version read before the look-up: a change meanwhile makes the next request look again.
+  cache.set(hash, { version, found: fresh });
+  return fresh;
+}
+
+/**
+ * The live key and its site, or null. The key is looked up by its SHA-256 hash (an index look-up that reveals nothing
+ * about how close a wrong key is), then the hashes are compared in constant time. A revoked key fails at its next
+ * request: a cached look-up is only used while the store says no site or key has changed since.
+ */
 export async function verifyApiKey(store: LeadStore, key: string): Promise<{ key: ApiKey; site: Site } | null> {
   if (!KEY_SHAPE.test(key)) return null;
   const hash = hashKey(key);
-  const found = await store.findApiKeyByHash(hash);
-  if (!found) return null;
-  const same = timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'));
-  if (!same || found.key.kind !== keyKindOf(key)) return null;
-  return { key: found.key, site: found.site };
+  const match = await findKey(store, hash);
+  if (!match) return null;
+  const same = timingSafeEqual(Buffer.from(match.hash, 'hex'), Buffer.from(hash, 'hex'));
+  if (!same || match.key.kind !== keyKindOf(key)) return null;
+  return { key: match.key, site: match.site };
 }
 
 /** A site with one secret and one publishable key; the keys are returned once and never stored. */

@@ -19,9 +19,13 @@ import { qualify } from './actions/qualify.ts';
 import { update } from './actions/update.ts';
 import type { ActionContext, ActionHandler, ActionResult } from './context.ts';
 import { invalidInput, LeadsError } from './errors.ts';
+import { inputProblem } from './input-guard.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler is paired with its own validated input below.
 const HANDLERS: Record<LeadsAction, ActionHandler<any>> = { create, list, update, qualify, identify };
+
+/** Free-form JSON object fields. */
+const OBJECT_FIELDS = ['contact_info', 'company_info'] as const;
 
 /** Thrown inside the transaction when a concurrent request already applied this event: roll back, replay. */
 class AlreadyApplied extends Error {}
@@ -32,6 +36,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 /** Runs one leads action. `input` is the untrusted body, with `action` in it. */
 export async function runLeadsAction(ctx: ActionContext, input: unknown): Promise<ActionResult> {
   if (!isPlainObject(input)) throw invalidInput([{ path: '', message: 'must be a JSON object' }]);
+  // Before anything walks the input recursively: bounded depth, text every store can hold.
+  const problem = inputProblem(input);
+  if (problem) throw invalidInput([problem]);
   const polluting = findForbiddenKey(input);
   if (polluting) throw invalidInput([{ path: polluting, message: 'is a reserved key and is not accepted' }]);
   const { action, ...rest } = input;
@@ -53,6 +60,9 @@ export async function runLeadsAction(ctx: ActionContext, input: unknown): Promis
       });
     }
   }
+  // The protocol's record schema would take an array and store it as an object keyed "0", "1"...: refused instead.
+  const arrays = OBJECT_FIELDS.filter((f) => Array.isArray(rest[f]));
+  if (arrays.length) throw invalidInput(arrays.map((path) => ({ path, message: 'must be an object, received Array' })));
   const parsed = validate(ActionInputs[name], rest);
   if (!parsed.ok) throw invalidInput(parsed.issues);
   const value = parsed.value as { site_id?: string; event_id?: string };

@@ -4,8 +4,10 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { LeadsError } from '../core/errors.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { preflight } from './cors.ts';
 import { errorResponse } from './errors.ts';
+import { errorFields, redactPath } from './log.ts';
 import type { AppEnv, AppOptions } from './options.ts';
 import { leadsRoutes } from './routes/leads.ts';
 import { mcpRoutes } from './routes/mcp.ts';
@@ -36,12 +38,15 @@ export function createApp(options: AppOptions) {
     options.log({
       req_id: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      // Routes are plain words; any other segment (an id, an email or a key someone put in a URL) is masked.
+      path: redactPath(c.req.path),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       ...(c.get('siteId') ? { site_id: c.get('siteId') } : {}),
     });
   });
+  // The dashboard (/, /login, /leads..., /setup...) sets its own stricter headers, so it is mounted ahead of these.
+  app.route('/', dashboardRoutes(options));
   app.use(
     secureHeaders({
       // Set below instead: the tracker script must stay loadable from other origins.
@@ -53,6 +58,8 @@ export function createApp(options: AppOptions) {
   app.use(async (c, next) => {
     await next();
     if (!c.res.headers.has('cross-origin-resource-policy')) c.header('Cross-Origin-Resource-Policy', 'same-origin');
+    // API answers hold lead data: never kept by a browser or a shared cache (the script and the document set theirs).
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
   });
 
   app.get('/healthz', async (c) => {
@@ -68,7 +75,7 @@ export function createApp(options: AppOptions) {
 
   app.notFound((c) => errorResponse(c, new LeadsError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
-    options.log({ req_id: c.get('requestId'), level: 'error', error: error.name, message: error.message });
+    options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
     return errorResponse(c, error);
   });
   return app;

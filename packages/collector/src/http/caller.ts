@@ -55,7 +55,9 @@ export async function authenticate(store: LeadStore, key: string | undefined): P
 export function checkBrowserRules(c: Context, caller: Caller, bodyBytes: number, selfOrigin: string) {
   const origin = c.req.header('origin');
   if (caller.key.kind === 'secret') {
-    if (origin && origin !== selfOrigin) {
+    // Browsers send Origin on every POST; Sec-Fetch-Site (which no script can set) catches any that would not.
+    const site = c.req.header('sec-fetch-site');
+    if ((origin && origin !== selfOrigin) || site === 'cross-site' || site === 'same-site') {
       throw new LeadsError('forbidden', 'Secret keys are not accepted from browsers; use a publishable key');
     }
     return;

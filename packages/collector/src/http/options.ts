@@ -5,8 +5,12 @@ import type { RateLimiter } from './rate-limit.ts';
 export interface AppOptions {
   store: LeadStore;
   limits: { bodyBytes: number };
+  /** Publishable-key requests, per client address (checked before the key is looked up). */
   ipLimiter: RateLimiter;
+  /** Publishable-key requests, per site. */
   siteLimiter: RateLimiter;
+  /** Secret-key requests (REST and MCP), per key. */
+  keyLimiter: RateLimiter;
   /** The collector's own origin as the request reached it (a secret key is fine from its own pages). */
   selfOrigin: (c: Context) => string;
   /** Trust X-Forwarded-For for the client address (behind a proxy you run). */

@@ -5,8 +5,16 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
-/** Answers one MCP POST with `server`, then closes both. The caller has authenticated the request. */
-export async function serveMcpRequest(server: Server, request: Request, maxBodyBytes: number): Promise<Response> {
+/**
+ * Answers one MCP POST with `server`, then closes both. The caller has authenticated the request, and may have read
+ * and checked its body already (`parsedBody`).
+ */
+export async function serveMcpRequest(
+  server: Server,
+  request: Request,
+  maxBodyBytes: number,
+  parsedBody?: unknown,
+): Promise<Response> {
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
@@ -15,7 +23,7 @@ export async function serveMcpRequest(server: Server, request: Request, maxBodyB
   await server.connect(transport);
   try {
     // In JSON mode the response is complete (not a stream) once this resolves, so closing after is safe.
-    return await transport.handleRequest(request);
+    return await transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
   } finally {
     await server.close();
   }

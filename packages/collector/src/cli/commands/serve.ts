@@ -1,3 +1,4 @@
+import { parseRateLimit, type RateLimit } from '../../http/rate-limit.ts';
 import { type RunningServer, startServer } from '../../server.ts';
 import type { LeadStore } from '../../store/lead-store.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
@@ -10,6 +11,14 @@ export function parsePort(value: string | undefined, fallback: number): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${value}`);
   return port;
+}
+
+/** `--ip-rate-limit 60/2` (burst/per second) or `off`; undefined when the flag is not given (the default applies). */
+export function rateLimitOption(flag: string, value: string | undefined): RateLimit | null | undefined {
+  if (value === undefined) return undefined;
+  const limit = parseRateLimit(value);
+  if (limit === null) throw new UsageError(`--${flag} must be BURST/PER_SECOND (e.g. 60/2) or off, got ${value}`);
+  return limit === 'off' ? null : limit;
 }
 
 /** Keeps serving until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish and closes the store. */
@@ -42,13 +51,22 @@ export async function serveCommand(args: string[]) {
     port: { type: 'string' },
     host: { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'ip-rate-limit': { type: 'string' },
+    'site-rate-limit': { type: 'string' },
+    'key-rate-limit': { type: 'string' },
   });
+  const limits = {
+    ipRateLimit: rateLimitOption('ip-rate-limit', values['ip-rate-limit']),
+    siteRateLimit: rateLimitOption('site-rate-limit', values['site-rate-limit']),
+    keyRateLimit: rateLimitOption('key-rate-limit', values['key-rate-limit']),
+  };
   const store = await openStore(resolveDb(values.db));
   const server = await startServer({
     store,
     port: parsePort(values.port, 8787),
     ...(values.host ? { host: values.host } : {}),
     trustProxy: values['trust-proxy'] ?? false,
+    ...Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined)),
   });
   pruneReceiptsDaily(store);
   stopOnSignals(server, store);

@@ -6,7 +6,7 @@
 import type { IdentifyInput } from '@leadtrail/protocol';
 import { type LeadOps, publicLead, type StoredLead } from '../../store/lead-store.ts';
 import { normalizeEmail } from '../../store/normalize.ts';
-import { type Behaviour, mergeVisitorReport, unionPages } from '../behaviour.ts';
+import { type Behaviour, EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { recomputeLeadBehaviour } from '../recompute.ts';
@@ -49,6 +49,7 @@ async function resolveLead(
   ctx: ActionContext,
   input: IdentifyInput,
   linkedLeadId: string | null,
+  behaviour: Behaviour,
   now: string,
 ): Promise<{ lead: StoredLead | null; created: boolean }> {
   if (input.lead_id) {
@@ -72,9 +73,12 @@ async function resolveLead(
 
   const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, ...fields } = input;
   const name = fields.name || input.email.split('@')[0] || input.email;
-  const inserted = await tx.insertLead(
-    newLead(ctx, { ...fields, name, email: input.email, origin: fields.origin ?? 'website' }, now),
-  );
+  // A new lead's only visitor is this one (no other request can see the lead before this transaction commits), so
+  // its figures are this visitor's: written with the lead rather than recomputed from its visitors after.
+  const inserted = await tx.insertLead({
+    ...newLead(ctx, { ...fields, name, email: input.email, origin: fields.origin ?? 'website' }, now),
+    ...sumBehaviour([EMPTY_BEHAVIOUR, behaviour]),
+  });
   if (inserted) {
     await tx.addEvent({
       site_id: ctx.siteId,
@@ -94,13 +98,13 @@ async function resolveLead(
 
 export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now) => {
   const visitor = await visitorFor(tx, ctx, input, now);
-  const { lead: target, created } = await resolveLead(tx, ctx, input, visitor.lead_id, now);
-
   const behaviour = mergeVisitorReport(visitor, {
     pages_visited: unionPages(input.pages_visited ?? []),
     time_spent: input.time_spent ?? 0,
     visit_count: input.visit_count ?? 0,
   });
+  const { lead: target, created } = await resolveLead(tx, ctx, input, visitor.lead_id, behaviour, now);
+
   const leadId = target?.id ?? visitor.lead_id;
   const savedVisitor = await tx.updateVisitor(ctx.siteId, visitor.id, {
     ...behaviour,
@@ -133,6 +137,6 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now
     const patch: Partial<LeadFieldsOf<IdentifyInput>> = { ...fields, notes: appendNotes(lead.notes, notes) };
     lead = await applyLeadPatch(tx, lead, patch, now);
   }
-  lead = await recomputeLeadBehaviour(tx, lead, now);
+  if (!created) lead = await recomputeLeadBehaviour(tx, lead, now);
   return { status: created ? 201 : 200, body: { success: true, lead: publicLead(lead), visitor: savedVisitor } };
 };

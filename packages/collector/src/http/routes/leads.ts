@@ -5,12 +5,13 @@
 import { BROWSER_BODY_LIMIT, type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
 import type { ActionContext } from '../../core/context.ts';
-import { invalidInput, LeadsError } from '../../core/errors.ts';
+import { invalidInput, LeadsError, toLeadsError } from '../../core/errors.ts';
 import { runLeadsAction } from '../../core/run-action.ts';
 import { bodyKindOf, readJsonBody } from '../body.ts';
 import { authenticate, checkBrowserRules, takeKey } from '../caller.ts';
 import { corsHeaders } from '../cors.ts';
 import { errorResponse } from '../errors.ts';
+import { errorFields } from '../log.ts';
 import type { AppEnv, AppOptions } from '../options.ts';
 
 /** Browser routes: these accept text/plain JSON, which a page can send without a CORS preflight. */
@@ -41,6 +42,9 @@ export function leadsRoutes(options: AppOptions) {
         corsHeaders(c, c.req.header('origin')!);
         const wait = options.siteLimiter.take(caller.site.id);
         if (wait) throw new LeadsError('rate_limited', 'Too many requests for this site', { retryAfter: wait });
+      } else {
+        const wait = options.keyLimiter.take(caller.key.id);
+        if (wait) throw new LeadsError('rate_limited', 'Too many requests with this key', { retryAfter: wait });
       }
       const input = withAction(body, routeAction);
       const ctx: ActionContext = {
@@ -53,6 +57,9 @@ export function leadsRoutes(options: AppOptions) {
       const result = await runLeadsAction(ctx, input);
       return c.json(result.body, result.status);
     } catch (error) {
+      if (toLeadsError(error).code === 'internal') {
+        options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
+      }
       return errorResponse(c, error);
     }
   }

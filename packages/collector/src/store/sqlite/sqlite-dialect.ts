@@ -2,37 +2,42 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { groupCommitDialect } from './group-commit.ts';
 import { sqliteMigrations } from './migrations.ts';
 
-/** better-sqlite3 with prepared statements reused by SQL text (Kysely prepares on every call otherwise). */
-function withStatementCache(db: Database.Database) {
-  const cache = new Map<string, Database.Statement>();
-  return {
-    close: () => db.close(),
-    prepare(text: string) {
-      let statement = cache.get(text);
-      if (!statement) {
-        statement = db.prepare(text);
-        if (cache.size > 500) cache.clear();
-        cache.set(text, statement);
-      }
-      return statement;
-    },
-  };
-}
+/** WAL pages after which a commit checkpoints by itself: only reached when the checkpoint worker falls behind. */
+const AUTOCHECKPOINT_PAGES = 10_000;
+/** A WAL that grew past this is truncated back when it is next reset. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** Short-lived commands (the CLI's sites and keys) exit before this and never start a checkpoint worker. */
+const CHECKPOINTER_DELAY_MS = 1000;
 
 /** FTS5 phrase query: the text as one quoted phrase, so its characters are never query syntax. */
 const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Database } {
+export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Database; configVersion: () => string } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new Database(path);
-  raw.pragma('journal_mode = WAL');
+  const wal = raw.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   // NORMAL in WAL: a commit survives a process crash (SIGKILL); only an OS crash may lose the last commits.
   raw.pragma('synchronous = NORMAL');
+  // Checkpoints run in a worker (checkpointer.ts); the request connection only checkpoints as a safety net.
+  let checkpointer: Checkpointer | undefined;
+  let checkpointerTimer: NodeJS.Timeout | undefined;
+  if (wal && path !== ':memory:' && path !== '') {
+    raw.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    raw.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    checkpointerTimer = setTimeout(() => {
+      checkpointer = startCheckpointer(path);
+    }, CHECKPOINTER_DELAY_MS);
+    checkpointerTimer.unref();
+  }
+  // Temporary files (the journal a SAVEPOINT keeps for rolling back to it) in memory rather than on disk.
+  raw.pragma('temp_store = MEMORY');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   // Planner statistics, as SQLite advises for long-lived connections: without them a search on a large site is
@@ -40,13 +45,16 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
   raw.pragma('optimize = 0x10002');
   const maintenance = setInterval(() => raw.pragma('optimize'), 3_600_000);
   maintenance.unref();
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  // Transactions are committed in groups, once per turn of the event loop (group-commit.ts).
+  const { dialect, driver } = groupCommitDialect({ prepare: (text) => raw.prepare(text), raw });
+  const db = new Kysely<Schema>({ dialect });
   return {
     name: 'sqlite',
     db,
     raw,
     migrations: sqliteMigrations,
     rowLocks: false,
+    configVersion: () => driver.configVersion(),
     searchLeads(search) {
       // Trigrams need three characters; shorter text falls back to LIKE (a scan of the site's leads).
       if ([...search].length < 3) {
@@ -62,6 +70,9 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
       (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
     close: async () => {
       clearInterval(maintenance);
+      clearTimeout(checkpointerTimer);
+      // The worker's connection closes first, so the last one to close (this) checkpoints and removes the WAL.
+      await checkpointer?.stop();
       if (raw.open) raw.pragma('optimize');
       await db.destroy();
     },

@@ -1,0 +1,236 @@
+/**
+ * Helpers of the reliability suites: stores whose every table can be dumped (to show hostile requests changed
+ * nothing), raw MCP calls, and a collector process whose log lines are kept.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type LeadStore,
+  openPostgresDialect,
+  openSqliteDialect,
+  type ServerOptions,
+  SqlLeadStore,
+  startServer,
+} from '@leadtrail/collector';
+import { sql } from 'kysely';
+import { createTestSite, type TestSite } from '../support/collector.ts';
+import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
+
+export { PG_URL };
+
+warnIfNoPostgres();
+
+/** Every table of the schema, each dumped in a stable order. */
+const TABLES = {
+  sites: 'id',
+  site_origins: 'site_id, origin',
+  api_keys: 'id',
+  leads: 'seq',
+  visitors: 'site_id, id',
+  lead_events: 'seq',
+  ingest_receipts: 'site_id, event_id',
+} as const;
+
+export type Dump = Record<keyof typeof TABLES, Record<string, unknown>[]>;
+
+export interface DumpableStore {
+  kind: 'sqlite' | 'postgres';
+  store: LeadStore;
+  /** What `--db` would be. */
+  db: string;
+  /** Every row of every table. */
+  dump(): Promise<Dump>;
+  cleanup(): Promise<void>;
+}
+
+export async function openDumpableStore(kind: 'sqlite' | 'postgres'): Promise<DumpableStore> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'leadtrail-rel-'));
+    const db = join(dir, 'leadtrail.db');
+    const dialect = openSqliteDialect(db);
+    const store = await SqlLeadStore.open(dialect);
+    return {
+      kind,
+      store,
+      db,
+      dump: () => dumpAll(dialect.db),
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = await createTestSchema();
+  const dialect = await openPostgresDialect(schema.url);
+  const store = await SqlLeadStore.open(dialect);
+  return {
+    kind,
+    store,
+    db: schema.url,
+    dump: () => dumpAll(dialect.db),
+    cleanup: async () => {
+      await store.close();
+      await schema.drop();
+    },
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the dump reads tables by name, outside the typed schema.
+async function dumpAll(db: any): Promise<Dump> {
+  const out = {} as Dump;
+  for (const [table, order] of Object.entries(TABLES) as [keyof typeof TABLES, string][]) {
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`SELECT * FROM ${sql.table(table)} ORDER BY ${sql.raw(order)}`.execute(db);
+    out[table] = rows;
+  }
+  return out;
+}
+
+export const STORES: { name: 'sqlite' | 'postgres'; available: boolean }[] = [
+  { name: 'sqlite', available: true },
+  { name: 'postgres', available: Boolean(PG_URL) },
+];
+
+/** An in-process collector on a real port with its log entries kept, on a dumpable store. */
+export async function startLoggedCollector(handle: DumpableStore, options: Partial<ServerOptions> = {}) {
+  const logs: Record<string, unknown>[] = [];
+  const server = await startServer({
+    store: handle.store,
+    port: 0,
+    log: (entry) => logs.push(entry),
+    ...options,
+  });
+  const site = await createTestSite(handle.store);
+  return { url: server.url, site, logs, close: () => server.close() };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the parsed answer freely and assert on it.
+  json: any;
+}
+
+/** Sends any bytes to any path, and reads the answer as text and (when it parses) JSON. */
+export async function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> } = {},
+): Promise<RawAnswer> {
+  const response = await fetch(url, {
+    method: init.method ?? 'POST',
+    headers: init.headers ?? {},
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+let rpcId = 1;
+/** A JSON-RPC tools/call of the `leads` tool over POST /mcp (stateless: no initialize needed). */
+export function mcpToolCall(baseUrl: string, key: string | null, args: unknown, headers: Record<string, string> = {}) {
+  return send(`${baseUrl}/mcp`, {
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: rpcId++,
+      method: 'tools/call',
+      params: { name: 'leads', arguments: args },
+    }),
+  });
+}
+
+/** The leads body inside an MCP tool result (the REST body, or its error body). */
+// biome-ignore lint/suspicious/noExplicitAny: the caller asserts on the fields.
+export function toolBody(answer: RawAnswer): { isError: boolean; body: any } {
+  const result = answer.json?.result;
+  if (!result) throw new Error(`not a tool result: ${answer.status} ${answer.text.slice(0, 300)}`);
+  return { isError: result.isError === true, body: JSON.parse(result.content[0].text) };
+}
+
+export const CLI = new URL('../../packages/collector/bin/leadtrail.mjs', import.meta.url).pathname;
+
+/** The environment of a child: the store comes from --db only. */
+function childEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _, ...env } = process.env;
+  return env;
+}
+
+export interface LoggedProcess {
+  url: string;
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `leadtrail serve` as a child whose stdout (the request log) and stderr are both kept; `keepLog: false` sends the
+ * request log to /dev/null instead (benchmarks: reading it would load the runner).
+ */
+export function startLoggedProcess(
+  db: string,
+  args: string[] = [],
+  { timeoutMs = 60_000, keepLog = true }: { timeoutMs?: number; keepLog?: boolean } = {},
+): Promise<LoggedProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', ...args], {
+    stdio: ['ignore', keepLog ? 'pipe' : 'ignore', 'pipe'],
+    env: childEnv(),
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk;
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    err += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`serve did not start in ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
+    const onData = () => {
+      const match = /collector on (http:\/\/\S+)/.exec(err);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stderr!.off('data', onData);
+      resolve({ url: match[1]!, child, stdout: () => out, stderr: () => err, exited, stop });
+    };
+    child.stderr!.on('data', onData);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code ?? signal}) before listening: ${err}`));
+    });
+  });
+}
+
+/** A site with keys, made on a store that the caller then closes (before a collector process opens the file). */
+export async function siteOn(store: LeadStore, origins?: string[]): Promise<TestSite> {
+  return createTestSite(store, origins);
+}
