@@ -6,8 +6,9 @@
  *
  * For identify (a new visitor with a new email: creates a lead and its visitor) and create, it reports req/s, p50/p99
  * latency, errors (non-2xx, timeouts, socket errors), the server's CPU time per request and its peak RSS, and the
- * collector/bare ratio of req/s. With --repeat N every measurement is taken N times, alternating servers, and the
- * median (by req/s) is reported. Then a soak: identify for --soak seconds with the collector's RSS sampled every 5 s.
+ * collector/bare ratio of req/s. Each route gets a collector on a fresh database. With --repeat N every measurement is
+ * taken N times, alternating servers, and the median (by req/s) is reported. After identify's runs, a soak: identify
+ * for --soak seconds more on the same (by then larger) database, with the collector's RSS sampled every 5 s.
  * The machine and its load average are printed with the figures: the machine may be shared.
  *
  * The collector's rate limits are turned off (`--key-rate-limit off`, ...): this measures capacity, not the limits.
@@ -26,6 +27,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
     soak: { type: 'string', default: '60' },
+    /** Another build of the CLI to measure instead (say, an earlier version, to compare); given no flags. */
+    cli: { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -120,18 +123,28 @@ async function drive(url: string, pid: number, key: string, kind: Kind, seconds:
 
 const median = (runs: Run[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
-const handle = await openDumpableStore('sqlite');
-const { secret_key } = await createSiteWithKeys(handle.store, 'Load', []);
-await handle.store.close();
-const db = handle.db;
+/** A collector process on a fresh SQLite file with a site; its secret key. */
+async function freshCollector() {
+  const handle = await openDumpableStore('sqlite');
+  const { secret_key } = await createSiteWithKeys(handle.store, 'Load', []);
+  await handle.store.close();
+  const serve = await startLoggedProcess(
+    handle.db,
+    args.cli ? [] : ['--ip-rate-limit', 'off', '--site-rate-limit', 'off', '--key-rate-limit', 'off'],
+    { keepLog: false, ...(args.cli ? { cli: args.cli } : {}) },
+  );
+  return {
+    url: serve.url,
+    pid: serve.child.pid!,
+    key: secret_key,
+    async stop() {
+      await serve.stop();
+      rmSync(handle.db.slice(0, handle.db.lastIndexOf('/')), { recursive: true, force: true });
+    },
+  };
+}
 
 const bare = await startBare();
-const collector = await startLoggedProcess(
-  db,
-  ['--ip-rate-limit', 'off', '--site-rate-limit', 'off', '--key-rate-limit', 'off'],
-  { keepLog: false },
-);
-const collectorPid = collector.child.pid!;
 const bench = `${CONNECTIONS} connections, ${SECONDS} s per run, median of ${REPEAT}`;
 log(
   `machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}`,
@@ -139,14 +152,17 @@ log(
 log(`autocannon in this process, ${bench}; servers in their own processes; load average ${loadavg().join(' ')}`);
 
 const rows: string[] = [];
+let soakLine = '';
 for (const kind of ['identify', 'create'] as const) {
-  await drive(bare.url, bare.child.pid!, secret_key, kind, 2); // warm-up
-  await drive(collector.url, collectorPid, secret_key, kind, 2);
+  // Each route on a fresh database, so the two start alike (the tables, and their cost per insert, grow as they run).
+  const collector = await freshCollector();
+  await drive(bare.url, bare.child.pid!, collector.key, kind, 2); // warm-up
+  await drive(collector.url, collector.pid, collector.key, kind, 2);
   const bares: Run[] = [];
   const collectors: Run[] = [];
   for (let i = 0; i < REPEAT; i++) {
-    bares.push(await drive(bare.url, bare.child.pid!, secret_key, kind, SECONDS));
-    collectors.push(await drive(collector.url, collectorPid, secret_key, kind, SECONDS));
+    bares.push(await drive(bare.url, bare.child.pid!, collector.key, kind, SECONDS));
+    collectors.push(await drive(collector.url, collector.pid, collector.key, kind, SECONDS));
     log(
       `${kind} #${i + 1}: bare ${bares.at(-1)!.rps.toFixed(0)} req/s, collector ${collectors.at(-1)!.rps.toFixed(0)} req/s`,
     );
@@ -157,8 +173,10 @@ for (const kind of ['identify', 'create'] as const) {
     `| ${kind} | ${server} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.cpuPerRequest.toFixed(3)} | ${peakRss(pid).toFixed(0)} | ${ratio} | ${r.load.toFixed(2)} |`;
   rows.push(
     row('bare node:http', b, bare.child.pid!, ''),
-    row('collector (SQLite)', c, collectorPid, `${((c.rps / b.rps) * 100).toFixed(0)}%`),
+    row('collector (SQLite)', c, collector.pid, `${((c.rps / b.rps) * 100).toFixed(0)}%`),
   );
+  if (kind === 'identify' && SOAK > 0) soakLine = await soak(collector.url, collector.pid, collector.key);
+  await collector.stop();
 }
 console.log(
   `\n${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${bench}`,
@@ -168,30 +186,28 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+if (soakLine) console.log(soakLine);
 
-if (SOAK > 0) {
-  const samples: number[] = [rss(collectorPid)];
-  const timer = setInterval(() => samples.push(rss(collectorPid)), 5000);
-  const soak = await drive(collector.url, collectorPid, secret_key, 'identify', SOAK);
+/** identify for SOAK seconds more, on the identify run's database, with the collector's RSS sampled every 5 s. */
+async function soak(url: string, pid: number, key: string): Promise<string> {
+  const samples: number[] = [rss(pid)];
+  const timer = setInterval(() => samples.push(rss(pid)), 5000);
+  const run = await drive(url, pid, key, 'identify', SOAK);
   clearInterval(timer);
-  samples.push(rss(collectorPid));
+  samples.push(rss(pid));
   const firstHalf = samples.slice(1, Math.ceil(samples.length / 2));
   const secondHalf = samples.slice(Math.ceil(samples.length / 2));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
-  console.log(
-    `\nsoak: identify for ${SOAK} s: ${soak.rps.toFixed(0)} req/s, p50 ${soak.p50} ms, p99 ${soak.p99} ms, ` +
-      `${soak.errors} errors, ${soak.total} requests, ${soak.cpuPerRequest.toFixed(3)} CPU ms/req; ` +
-      `load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-  );
-  console.log(`collector RSS every 5 s (MB): ${samples.map((s) => s.toFixed(0)).join(' ')}`);
-  console.log(
+  return (
+    `\nsoak: identify for ${SOAK} s more on the same database: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, ` +
+    `p99 ${run.p99} ms, ${run.errors} errors, ${run.total} requests, ${run.cpuPerRequest.toFixed(3)} CPU ms/req; ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n` +
+    `collector RSS every 5 s (MB): ${samples.map((s) => s.toFixed(0)).join(' ')}\n` +
     `RSS mean first half ${mean(firstHalf).toFixed(0)} MB, second half ${mean(secondHalf).toFixed(0)} MB, ` +
-      `peak ${peakRss(collectorPid).toFixed(0)} MB`,
+    `peak ${peakRss(pid).toFixed(0)} MB`
   );
 }
 
-await collector.stop();
 bare.child.kill();
-rmSync(db.slice(0, db.lastIndexOf('/')), { recursive: true, force: true });

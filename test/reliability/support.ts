@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -115,24 +116,41 @@ export interface RawAnswer {
   json: any;
 }
 
-/** Sends any bytes to any path, and reads the answer as text and (when it parses) JSON. */
-export async function send(
+/**
+ * Sends any bytes to any path on a connection of its own, and reads the answer as text and (when it parses) JSON.
+ * A fresh connection per request: a pooled keep-alive connection can be closed by the server's idle timeout just as
+ * the client reuses it (a client-side race, likelier when the test process stalls), which would look like a reset.
+ */
+export function send(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> } = {},
 ): Promise<RawAnswer> {
-  const response = await fetch(url, {
-    method: init.method ?? 'POST',
-    headers: init.headers ?? {},
-    ...(init.body !== undefined ? { body: init.body } : {}),
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  // The length is always declared (Node would send a DELETE's or OPTIONS's body with neither length nor chunking).
+  const headers = { ...(init.headers ?? {}), ...(body ? { 'content-length': String(body.byteLength) } : {}) };
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method ?? 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        resolve({ status: res.statusCode ?? 0, headers, text, json });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
   });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
 }
 
 let rpcId = 1;
@@ -186,9 +204,9 @@ export interface LoggedProcess {
 export function startLoggedProcess(
   db: string,
   args: string[] = [],
-  { timeoutMs = 60_000, keepLog = true }: { timeoutMs?: number; keepLog?: boolean } = {},
+  { timeoutMs = 60_000, keepLog = true, cli = CLI }: { timeoutMs?: number; keepLog?: boolean; cli?: string } = {},
 ): Promise<LoggedProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', ...args], {
     stdio: ['ignore', keepLog ? 'pipe' : 'ignore', 'pipe'],
     env: childEnv(),
   });
