@@ -16,6 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../support/browser.ts';
 import { CHROMIUM } from '../support/global-setup.ts';
 
 const { values } = parseArgs({ options: { loads: { type: 'string', default: '20' } } });
@@ -37,16 +38,7 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_FLAGS,
 });
 
 interface TraceEvent {

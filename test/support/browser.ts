@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROMIUM } from './global-setup.ts';
 
-const FLAGS = [
+/** Launch flags that work on these machines (closed network, root, no GPU). */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -32,7 +33,7 @@ export async function launchBrowser(options: { args?: string[] } = {}): Promise<
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...FLAGS, ...(options.args ?? [])],
+    args: [...CHROMIUM_FLAGS, ...(options.args ?? [])],
   });
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];

@@ -5,6 +5,7 @@
 import { BROWSER_BODY_LIMIT, BROWSER_KEY_FIELD } from '@leadtrail/protocol';
 import type { Context } from 'hono';
 import { keyKindOf, verifyApiKey } from '../auth/keys.ts';
+import type { ActionContext } from '../core/context.ts';
 import { LeadsError } from '../core/errors.ts';
 import type { ApiKey, LeadStore, Site } from '../store/lead-store.ts';
 import { unauthorized } from './errors.ts';
@@ -68,4 +69,15 @@ export function checkBrowserRules(c: Context, caller: Caller, bodyBytes: number,
   if (bodyBytes > BROWSER_BODY_LIMIT) {
     throw new LeadsError('payload_too_large', `A browser request body must be at most ${BROWSER_BODY_LIMIT / 1024} KB`);
   }
+}
+
+/** The core's context for an authenticated caller: the key's site, its owner, the key's kind. */
+export function actionContext(store: LeadStore, caller: Caller, now?: () => Date): ActionContext {
+  return {
+    store,
+    siteId: caller.site.id,
+    ownerUserId: caller.site.owner_user_id,
+    keyKind: caller.key.kind,
+    ...(now ? { now } : {}),
+  };
 }

@@ -4,11 +4,10 @@
  */
 import { BROWSER_BODY_LIMIT, type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
-import type { ActionContext } from '../../core/context.ts';
 import { invalidInput, LeadsError, toLeadsError } from '../../core/errors.ts';
 import { runLeadsAction } from '../../core/run-action.ts';
 import { bodyKindOf, readJsonBody } from '../body.ts';
-import { authenticate, checkBrowserRules, takeKey } from '../caller.ts';
+import { actionContext, authenticate, checkBrowserRules, takeKey } from '../caller.ts';
 import { corsHeaders } from '../cors.ts';
 import { errorResponse } from '../errors.ts';
 import { errorFields } from '../log.ts';
@@ -47,13 +46,7 @@ export function leadsRoutes(options: AppOptions) {
         if (wait) throw new LeadsError('rate_limited', 'Too many requests with this key', { retryAfter: wait });
       }
       const input = withAction(body, routeAction);
-      const ctx: ActionContext = {
-        store,
-        siteId: caller.site.id,
-        ownerUserId: caller.site.owner_user_id,
-        keyKind: caller.key.kind,
-        ...(options.now ? { now: options.now } : {}),
-      };
+      const ctx = actionContext(store, caller, options.now);
       const result = await runLeadsAction(ctx, input);
       return c.json(result.body, result.status);
     } catch (error) {

@@ -4,13 +4,12 @@
  */
 import { findForbiddenKey } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
-import type { ActionContext } from '../../core/context.ts';
 import { LeadsError, toLeadsError } from '../../core/errors.ts';
 import { inputProblem } from '../../core/input-guard.ts';
 import { serveMcpRequest } from '../../mcp/http-transport.ts';
 import { createLeadsMcpServer } from '../../mcp/server.ts';
 import { bodyKindOf, readJsonBody } from '../body.ts';
-import { authenticate, headerKey } from '../caller.ts';
+import { actionContext, authenticate, headerKey } from '../caller.ts';
 import { errorResponse } from '../errors.ts';
 import { errorFields } from '../log.ts';
 import type { AppEnv, AppOptions } from '../options.ts';
@@ -95,13 +94,7 @@ export function mcpRoutes(options: AppOptions) {
       }
       const wait = options.keyLimiter.take(caller.key.id);
       if (wait) throw new LeadsError('rate_limited', 'Too many requests with this key', { retryAfter: wait });
-      const ctx: ActionContext = {
-        store,
-        siteId: caller.site.id,
-        ownerUserId: caller.site.owner_user_id,
-        keyKind: caller.key.kind,
-        ...(options.now ? { now: options.now } : {}),
-      };
+      const ctx = actionContext(store, caller, options.now);
       const server = createLeadsMcpServer({
         ctx,
         siteName: caller.site.name,
