@@ -47,7 +47,7 @@ export const kind = (el: Field) => {
  * The contact fields of a form, or undefined when the form must not be captured: marked (or inside something
  * marked) data-leadtrail-ignore, or holding a password, file or card field (autocomplete cc-*, or a name or id
  * like card, cvc, ccnum). Only text-like fields are read (never hidden ones), only when mapped, and never a
- * value holding a card number.
+ * value holding a card number (but for the email).
  */
 export const fields = (form: HTMLFormElement): (Contact & Partial<Record<Kind, string>>) | undefined => {
   if (form.closest('[data-leadtrail-ignore]')) return;
@@ -58,7 +58,8 @@ export const fields = (form: HTMLFormElement): (Contact & Partial<Record<Kind, s
     // text, textarea, tel, email, search, select-one
     const k = /^(te|em|se)/.test(el.type) && !el.disabled && kind(el);
     const v = k && !o[k] && el.value.trim();
-    if (v && !hasCard(v)) o[k as Kind] = v;
+    // An email address is never taken for a card: one with a long number in it (a timestamp, a user id) is common.
+    if (v && (k === 'email' || !hasCard(v))) o[k as Kind] = v;
   }
   o.name ||= [o.given, o.family].join(' ').trim();
   return o;

@@ -156,6 +156,16 @@ describe('fields', () => {
     expect(c.phone).toBeUndefined();
     expect(c.email).toBe('a@b.co');
   });
+
+  it('keeps an email address with a long number in it that happens to pass the Luhn check', () => {
+    // A Date.now() of 2026 and a counter, as 14 digits with a dot, pass Luhn: such an address lost the whole lead.
+    expect(hasCard('1795680785956.0')).toBe(true);
+    const email = 'offline.1795680785956.0@e2e.test';
+    expect(fields(form(`<input type="email" value="${email}"><input name="phone" value="1795680785957">`))).toEqual({
+      email,
+      name: '',
+    });
+  });
 });
 
 describe('hasCard (Luhn over 13 to 19 digits)', () => {
