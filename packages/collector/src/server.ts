@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { LeadsError } from './core/errors.ts';
 import { createApp } from './http/app.ts';
 import type { AppOptions } from './http/options.ts';
 import { type RateLimit, RateLimiter } from './http/rate-limit.ts';
@@ -77,35 +78,54 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What a request that arrives during a graceful stop (on a connection the client kept open) is answered. */
+const SHUTTING_DOWN = JSON.stringify(
+  new LeadsError('unavailable', 'The collector is shutting down; retry in a moment').toBody(),
+);
+
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const app = createApp(appOptions(options));
+  let closing = false;
+  /**
+   * Once stopping, a request that reaches us on a kept-alive connection is not run: 503 with Retry-After (a browser
+   * or a load balancer retries it elsewhere or later). Every answer from then on closes its connection.
+   */
+  const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+    if (closing) {
+      return new Response(SHUTTING_DOWN, {
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' },
+      });
+    }
+    const response = await app.fetch(request, env);
+    if (closing) env.outgoing.setHeader('connection', 'close');
+    return response;
+  };
   return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: app.fetch, port: options.port ?? 8787, hostname: options.host ?? '127.0.0.1' },
-      (info) => {
-        const { port } = info as AddressInfo;
-        const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-        resolve({
-          url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-          port,
-          close: (graceMs = SHUTDOWN_GRACE_MS) =>
-            new Promise<void>((done) => {
-              const http = server as HttpServer;
-              // Stop accepting. Requests in flight finish; a connection is closed as soon as it is idle (clients
-              // keep connections open for reuse, which would otherwise hold the exit up for the keep-alive timeout).
-              const sweep = setInterval(() => http.closeIdleConnections(), 50);
-              // A request still unfinished after the grace period (a client trickling its body) is cut off.
-              const deadline = setTimeout(() => http.closeAllConnections(), graceMs);
-              server.close(() => {
-                clearInterval(sweep);
-                clearTimeout(deadline);
-                done();
-              });
-              http.closeIdleConnections();
-            }),
-        });
-      },
-    );
+    const server = serve({ fetch, port: options.port ?? 8787, hostname: options.host ?? '127.0.0.1' }, (info) => {
+      const { port } = info as AddressInfo;
+      const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+      resolve({
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        port,
+        close: (graceMs = SHUTDOWN_GRACE_MS) =>
+          new Promise<void>((done) => {
+            closing = true;
+            const http = server as HttpServer;
+            // Stop accepting. Requests in flight finish; a connection is closed as soon as it is idle (clients
+            // keep connections open for reuse, which would otherwise hold the exit up for the keep-alive timeout).
+            const sweep = setInterval(() => http.closeIdleConnections(), 50);
+            // A request still unfinished after the grace period (a client trickling its body) is cut off.
+            const deadline = setTimeout(() => http.closeAllConnections(), graceMs);
+            server.close(() => {
+              clearInterval(sweep);
+              clearTimeout(deadline);
+              done();
+            });
+            http.closeIdleConnections();
+          }),
+      });
+    });
     server.once('error', reject);
   });
 }
