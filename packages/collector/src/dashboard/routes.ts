@@ -8,6 +8,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { errorFields } from '../http/log.ts';
 import type { AppOptions } from '../http/options.ts';
 import { assetRoutes } from './assets.ts';
 import { dashboardSecret } from './auth.ts';
@@ -58,7 +59,7 @@ export function dashboardRoutes(options: AppOptions) {
   setupRoutes(app, deps);
 
   app.onError((error, c) => {
-    options.log({ req_id: c.get('requestId'), level: 'error', error: error.name, message: error.message });
+    options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
     return c.html(
       errorPage({
         title: 'Something went wrong',
