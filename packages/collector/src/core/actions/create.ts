@@ -3,6 +3,7 @@ import { type NewLead, publicLead } from '../../store/lead-store.ts';
 import { unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { LeadsError } from '../errors.ts';
+import { uuidv7 } from '../ids.ts';
 
 export const duplicateLead = (leadId: string | null) =>
   new LeadsError(
@@ -19,7 +20,7 @@ export function newLead(ctx: ActionContext, input: Omit<CreateInput, 'site_id' |
     ? { pages_visited: unionPages(pages_visited ?? []), time_spent: time_spent ?? 0, visit_count: visit_count ?? 0 }
     : null;
   return {
-    id: crypto.randomUUID(),
+    id: uuidv7(),
     site_id: ctx.siteId,
     user_id: fields.user_id ?? ctx.ownerUserId,
     name: fields.name,
