@@ -2,7 +2,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { LeadsError } from '../core/errors.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { preflight } from './cors.ts';
@@ -13,6 +12,7 @@ import { leadsRoutes } from './routes/leads.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { trackerScriptRoute } from './routes/tracker-script.ts';
+import { securityHeaders } from './security-headers.ts';
 
 function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
   if (trustProxy) {
@@ -47,20 +47,7 @@ export function createApp(options: AppOptions) {
   });
   // The dashboard (/, /login, /leads..., /setup...) sets its own stricter headers, so it is mounted ahead of these.
   app.route('/', dashboardRoutes(options));
-  app.use(
-    secureHeaders({
-      // Set below instead: the tracker script must stay loadable from other origins.
-      crossOriginResourcePolicy: false,
-      crossOriginEmbedderPolicy: false,
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    }),
-  );
-  app.use(async (c, next) => {
-    await next();
-    if (!c.res.headers.has('cross-origin-resource-policy')) c.header('Cross-Origin-Resource-Policy', 'same-origin');
-    // API answers hold lead data: never kept by a browser or a shared cache (the script and the document set theirs).
-    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
-  });
+  app.use(securityHeaders);
 
   app.get('/healthz', async (c) => {
     await options.store.ping();
