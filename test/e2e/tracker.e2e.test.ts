@@ -190,6 +190,23 @@ describe('tracker end to end in Chromium', () => {
     expect(paths(lead)).toContain('/contact');
   });
 
+  it('delivers on an insecure origin, where crypto.randomUUID does not exist', async () => {
+    const page = await open({
+      initScript: () => {
+        // What a plain-http site (not localhost) gets: randomUUID is only exposed to secure contexts.
+        delete (Crypto.prototype as { randomUUID?: unknown }).randomUUID;
+      },
+    });
+    const email = newEmail('insecure');
+    await page.goto(`${world.demoUrl}/contact`);
+    await fillContact(page, email);
+    await Promise.all([page.waitForURL('**/thanks'), page.click('button[type=submit]')]);
+    const lead = await world.waitForLead(email);
+    const visitors = lead.visitors as { id: string }[];
+    expect(visitors).toHaveLength(1);
+    expect(visitors[0]!.id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
+  });
+
   it('still delivers when opening IndexedDB throws', async () => {
     const page = await open({
       initScript: () => {

@@ -20,13 +20,16 @@ export const on = (type: string, f: (e: Event) => unknown, capture?: boolean) =>
 
 export const now = () => Date.now();
 
-/** Random v4 UUID; getRandomValues covers insecure (http) origins, where randomUUID is missing. */
-export const uuid = (): string =>
-  crypto.randomUUID
-    ? crypto.randomUUID()
-    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
-        (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
-      );
+/**
+ * Random v4 UUID. randomUUID is missing on insecure (http) origins; there, a blob URL's path is one (every browser
+ * names blobs with a random v4 UUID), and revoking it at once frees the registration.
+ */
+export const uuid = (): string => {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const u = URL.createObjectURL(new Blob());
+  URL.revokeObjectURL(u);
+  return u.slice(-36);
+};
 
 /** valibot's email regex (what the collector accepts), so a capture is never refused for its email. */
 export const isEmail = (v?: string) =>

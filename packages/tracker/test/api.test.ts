@@ -212,6 +212,18 @@ describe('visitor, reset', () => {
     await expect((await load()).visitor()).resolves.toMatchObject({ visitor_id: v.visitor_id });
   });
 
+  it('makes random v4 visitor ids where crypto.randomUUID is missing (insecure http origins)', async () => {
+    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+    const uuidV4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/;
+    const lt = await load();
+    const first = (await lt.visitor())!.visitor_id;
+    expect(first).toMatch(uuidV4);
+    lt.reset();
+    const second = (await lt.visitor())!.visitor_id;
+    expect(second).toMatch(uuidV4);
+    expect(second).not.toBe(first);
+  });
+
   it('reset gives a new visitor id and a cleared history, and forgets the identify', async () => {
     const lt = await load();
     const before = (await lt.visitor())!;
