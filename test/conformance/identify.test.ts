@@ -171,6 +171,23 @@ describeEachStore('identify', (env) => {
     expect(lead.lead).toMatchObject({ time_spent: 8, visit_count: 8 });
   });
 
+  it('keeps concurrent identifies of one new browser to one visitor, with its largest figures', async () => {
+    const visitor_id = uuid();
+    const email = uniqueEmail('browser');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        identify({ visitor_id, ...(i % 2 ? { email } : {}), time_spent: 10 + i, visit_count: 1 + i }),
+      ),
+    );
+    expect(results.map((r) => r.status).filter((s) => s !== 200 && s !== 201)).toEqual([]);
+    const last = await identify({ visitor_id, email });
+    expect(last.status).toBe(200);
+    const { lead, visitors } = await getLead(last.body.lead.id);
+    expect(visitors).toHaveLength(1);
+    expect(visitors[0]).toMatchObject({ id: visitor_id, time_spent: 17, visit_count: 8 });
+    expect(lead).toMatchObject({ time_spent: 17, visit_count: 8 });
+  });
+
   it('needs a valid visitor_id', async () => {
     const res = await identify({ email: uniqueEmail() });
     expect(res.status).toBe(400);

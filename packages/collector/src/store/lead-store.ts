@@ -97,7 +97,8 @@ export interface LeadOps {
   updateVisitor(siteId: string, id: string, patch: VisitorPatch): Promise<Visitor>;
   listLeadVisitors(siteId: string, leadId: string): Promise<Visitor[]>;
 
-  addEvent(event: NewLeadEvent): Promise<void>;
+  /** Adds events to leads' histories, in order (several in one statement). */
+  addEvent(...events: NewLeadEvent[]): Promise<void>;
   listEvents(siteId: string, leadId: string): Promise<LeadEvent[]>;
 
   getReceipt(siteId: string, eventId: string): Promise<Receipt | null>;
@@ -127,11 +128,18 @@ export interface SiteOps {
 
 export interface LeadStore extends LeadOps, SiteOps {
   readonly kind: 'sqlite' | 'postgres';
+  /** Runs `fn` in a transaction; reruns it (a few times) when it throws TransactionConflict or loses a race. */
   transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T>;
   pruneReceipts(before: string): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Thrown inside a transaction that found its premise changed by a concurrent one (a row it saw missing now exists):
+ * the transaction is rolled back and run again, then seeing that row.
+ */
+export class TransactionConflict extends Error {}
 
 export class DuplicateEmailError extends Error {
   constructor(readonly existingLeadId: string | null) {

@@ -3,8 +3,8 @@
  * pages, so replays change nothing; then, in order: the lead named by lead_id or already linked is updated; else
  * the lead with the email is linked; else a lead is created from the email; else only the visitor is stored.
  */
-import type { IdentifyInput } from '@leadtrail/protocol';
-import { type LeadOps, publicLead, type StoredLead } from '../../store/lead-store.ts';
+import type { IdentifyInput, Visitor } from '@leadtrail/protocol';
+import { type LeadOps, publicLead, type StoredLead, TransactionConflict } from '../../store/lead-store.ts';
 import { normalizeEmail } from '../../store/normalize.ts';
 import { type Behaviour, EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
@@ -24,24 +24,17 @@ function appendNotes(current: string | null, message: string | undefined): strin
   return joined.length > MAX_NOTES ? joined.slice(joined.length - MAX_NOTES) : joined;
 }
 
-async function visitorFor(tx: LeadOps, ctx: ActionContext, input: IdentifyInput, now: string) {
-  const existing = await tx.getVisitor(ctx.siteId, input.visitor_id, { lock: true });
-  if (existing) return existing;
-  const fresh = {
-    id: input.visitor_id,
-    site_id: ctx.siteId,
-    lead_id: null,
-    pages_visited: [],
-    time_spent: 0,
-    visit_count: 0,
-    first_seen: now,
-    last_seen: now,
-  };
-  // Another request may have made it meanwhile; then take that one, locked.
-  return (
-    (await tx.insertVisitor(fresh)) ?? (await tx.getVisitor(ctx.siteId, input.visitor_id, { lock: true })) ?? fresh
-  );
-}
+/** A visitor this site has not seen: no lead, no behaviour yet. */
+const freshVisitor = (ctx: ActionContext, id: string, now: string): Visitor => ({
+  id,
+  site_id: ctx.siteId,
+  lead_id: null,
+  pages_visited: [],
+  time_spent: 0,
+  visit_count: 0,
+  first_seen: now,
+  last_seen: now,
+});
 
 /** The lead this identify is about, and whether it had to be created. */
 async function resolveLead(
@@ -79,17 +72,8 @@ async function resolveLead(
     ...newLead(ctx, { ...fields, name, email: input.email, origin: fields.origin ?? 'website' }, now),
     ...sumBehaviour([EMPTY_BEHAVIOUR, behaviour]),
   });
-  if (inserted) {
-    await tx.addEvent({
-      site_id: ctx.siteId,
-      lead_id: inserted.id,
-      type: 'created',
-      from: null,
-      to: inserted.status,
-      at: now,
-    });
-    return { lead: inserted, created: true };
-  }
+  // Its 'created' event is added with the 'identified' one, in one statement.
+  if (inserted) return { lead: inserted, created: true };
   // Created by a concurrent identify between our look-up and insert: link to it.
   const raced = await tx.findLeadByEmail(ctx.siteId, input.email, { lock: true });
   if (!raced) throw duplicateLead(null);
@@ -97,7 +81,8 @@ async function resolveLead(
 }
 
 export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now) => {
-  const visitor = await visitorFor(tx, ctx, input, now);
+  const known = await tx.getVisitor(ctx.siteId, input.visitor_id, { lock: true });
+  const visitor = known ?? freshVisitor(ctx, input.visitor_id, now);
   const behaviour = mergeVisitorReport(visitor, {
     pages_visited: unionPages(input.pages_visited ?? []),
     time_spent: input.time_spent ?? 0,
@@ -106,11 +91,13 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now
   const { lead: target, created } = await resolveLead(tx, ctx, input, visitor.lead_id, behaviour, now);
 
   const leadId = target?.id ?? visitor.lead_id;
-  const savedVisitor = await tx.updateVisitor(ctx.siteId, visitor.id, {
-    ...behaviour,
-    lead_id: leadId,
-    last_seen: now,
-  });
+  const state = { ...behaviour, lead_id: leadId, last_seen: now };
+  // A new visitor is written once, complete. If a concurrent identify of the same browser stored it first, this
+  // transaction reruns and takes the path of a known visitor (locked, merged).
+  const savedVisitor = known
+    ? await tx.updateVisitor(ctx.siteId, visitor.id, state)
+    : await tx.insertVisitor({ ...visitor, ...state });
+  if (!savedVisitor) throw new TransactionConflict('The visitor was stored by a concurrent request');
 
   if (visitor.lead_id && visitor.lead_id !== leadId) {
     // The browser moved to another person's lead: the previous lead loses its figures.
@@ -119,16 +106,12 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now
   }
   if (!target) return { status: 200, body: { success: true, lead: null, visitor: savedVisitor } };
 
-  if (visitor.lead_id !== target.id) {
-    await tx.addEvent({
-      site_id: ctx.siteId,
-      lead_id: target.id,
-      type: 'identified',
-      from: null,
-      to: visitor.id,
-      at: now,
-    });
-  }
+  const event = { site_id: ctx.siteId, lead_id: target.id, from: null, at: now };
+  const events = [
+    ...(created ? [{ ...event, type: 'created' as const, to: target.status }] : []),
+    ...(visitor.lead_id !== target.id ? [{ ...event, type: 'identified' as const, to: visitor.id }] : []),
+  ];
+  await tx.addEvent(...events);
   let lead = target;
   if (!created) {
     const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, status, notes, ...fields } =
@@ -136,7 +119,7 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now
     // identify never changes an existing lead's status (qualify does), so a qualified lead is never reset to new.
     const patch: Partial<LeadFieldsOf<IdentifyInput>> = { ...fields, notes: appendNotes(lead.notes, notes) };
     lead = await applyLeadPatch(tx, lead, patch, now);
+    lead = await recomputeLeadBehaviour(tx, lead, now);
   }
-  if (!created) lead = await recomputeLeadBehaviour(tx, lead, now);
   return { status: created ? 201 : 200, body: { success: true, lead: publicLead(lead), visitor: savedVisitor } };
 };

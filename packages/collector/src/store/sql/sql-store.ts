@@ -25,6 +25,7 @@ import {
   publicLead,
   type Receipt,
   type Site,
+  TransactionConflict,
   type VisitorPatch,
 } from '../lead-store.ts';
 import { normalizeEmail, normalizePhone } from '../normalize.ts';
@@ -202,17 +203,20 @@ class SqlLeadOps implements LeadOps {
     return rows.map(rowToVisitor);
   }
 
-  async addEvent(event: NewLeadEvent) {
+  async addEvent(...events: NewLeadEvent[]) {
+    if (!events.length) return;
     await this.db
       .insertInto('lead_events')
-      .values({
-        site_id: event.site_id,
-        lead_id: event.lead_id,
-        type: event.type,
-        from_value: event.from,
-        to_value: event.to,
-        at: event.at,
-      })
+      .values(
+        events.map((event) => ({
+          site_id: event.site_id,
+          lead_id: event.lead_id,
+          type: event.type,
+          from_value: event.from,
+          to_value: event.to,
+          at: event.at,
+        })),
+      )
       .execute();
   }
 
@@ -290,7 +294,8 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
       try {
         return await this.dialect.db.transaction().execute((trx) => fn(new SqlLeadOps(trx, this.dialect)));
       } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isTransientConflict?.(error)) throw error;
+        const rerun = error instanceof TransactionConflict || this.dialect.isTransientConflict?.(error);
+        if (attempt >= TRANSACTION_ATTEMPTS || !rerun) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       }
     }
