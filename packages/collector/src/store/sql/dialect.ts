@@ -20,6 +20,8 @@ export interface SqlDialect {
    * collation). Defaults to `lower(column)`, which is exactly that on SQLite.
    */
   textSortKey?(column: string): Expression<unknown>;
+  /** Runs once the schema is up to date (SQLite: installs this connection's search queue). */
+  afterMigrate?(): void;
   isUniqueViolation(error: unknown): boolean;
   /** A transaction that failed only because of concurrency (deadlock, serialization) and may simply be rerun. */
   isTransientConflict?(error: unknown): boolean;

@@ -266,6 +266,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
   static async open(dialect: SqlDialect): Promise<SqlLeadStore> {
     const store = new SqlLeadStore(dialect);
     await store.migrate();
+    dialect.afterMigrate?.();
     return store;
   }
 

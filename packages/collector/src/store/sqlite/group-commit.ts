@@ -36,6 +36,8 @@ const CONFIG_TABLE = /\b(api_keys|sites|site_origins)\b/i;
 
 interface Prepared {
   statement: Database.Statement;
+  /** Not a SELECT: it may change data. */
+  write: boolean;
   /** A read of sites, keys or origins only. */
   configRead: boolean;
   /** A write of sites, keys or origins. */
@@ -89,6 +91,8 @@ export class GroupCommitDriver implements Driver {
   /** Bumped by every write of sites, keys or origins through this connection. */
   private configWrites = 0;
   private dataVersion: Database.Statement | undefined;
+  /** Runs inside every transaction just before it commits (the search queue's flush, search-queue.ts). */
+  beforeCommit: (() => void) | undefined;
 
   constructor(private readonly source: StatementSource) {}
 
@@ -191,8 +195,10 @@ export class GroupCommitDriver implements Driver {
     let failure: unknown = group.failed;
     if (failure === undefined) {
       try {
-        if (this.source.raw.inTransaction) this.source.raw.exec('COMMIT');
-        else failure = new Error('The transaction group was rolled back by SQLite');
+        if (this.source.raw.inTransaction) {
+          this.beforeCommit?.();
+          this.source.raw.exec('COMMIT');
+        } else failure = new Error('The transaction group was rolled back by SQLite');
       } catch (error) {
         failure = error;
         if (this.source.raw.inTransaction) this.source.raw.exec('ROLLBACK');
@@ -218,6 +224,14 @@ export class GroupCommitDriver implements Driver {
     const prepared = this.prepared(query.sql);
     if (prepared.configWrite) this.configWrites++;
     if (!inTransaction && this.group && !this.active && !prepared.configRead) this.commitNow();
+    // A write outside any transaction is made a transaction of its own, so that what runs before commits runs too.
+    if (!inTransaction && !this.group && prepared.write && this.beforeCommit) {
+      return this.source.raw.transaction(() => {
+        const result = execute<R>(prepared.statement, query.parameters as unknown[]);
+        this.beforeCommit?.();
+        return result;
+      })();
+    }
     try {
       return execute<R>(prepared.statement, query.parameters as unknown[]);
     } catch (error) {
@@ -233,6 +247,7 @@ export class GroupCommitDriver implements Driver {
       const select = /^\s*select\b/i.test(sql);
       entry = {
         statement: this.source.prepare(sql),
+        write: !select,
         configRead: select && !DATA_TABLE.test(sql) && (CONFIG_TABLE.test(sql) || /^\s*select\s+1\s*$/i.test(sql)),
         configWrite: !select && CONFIG_TABLE.test(sql),
       };

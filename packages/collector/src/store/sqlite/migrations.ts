@@ -136,4 +136,12 @@ CREATE TABLE owner_passwords (
 )
 `),
   },
+  // The search index is kept up to date once per commit by each connection (sqlite/search-queue.ts), not by these.
+  '020_search_index_per_commit': {
+    up: run(`
+DROP TRIGGER leads_fts_insert;
+DROP TRIGGER leads_fts_update;
+DROP TRIGGER leads_fts_delete
+`),
+  },
 };

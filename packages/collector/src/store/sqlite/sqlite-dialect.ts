@@ -8,16 +8,29 @@ import type { Database as Schema } from '../sql/schema.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { groupCommitDialect } from './group-commit.ts';
 import { sqliteMigrations } from './migrations.ts';
+import { installSearchQueue } from './search-queue.ts';
 
 /** WAL pages after which a commit checkpoints by itself: only reached when the checkpoint worker falls behind. */
 const AUTOCHECKPOINT_PAGES = 10_000;
 /** A WAL that grew past this is truncated back when it is next reset. */
 const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/**
+ * The page cache (SQLite's default is 16 MB). The FTS5 search index merges its segments as leads are added; once
+ * the index outgrows the cache, every merge reads it back from the file and a collector's write rate collapsed
+ * (from about 1,300 to 200 creates/s after 100,000 leads, docs/reliability.md). It only grows as pages are used.
+ * LEADTRAIL_SQLITE_CACHE_MB sets another size.
+ */
+const CACHE_MB = 256;
 /** Short-lived commands (the CLI's sites and keys) exit before this and never start a checkpoint worker. */
 const CHECKPOINTER_DELAY_MS = 1000;
 
 /** FTS5 phrase query: the text as one quoted phrase, so its characters are never query syntax. */
 const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+function cacheMegabytes(): number {
+  const fromEnv = Number(process.env.LEADTRAIL_SQLITE_CACHE_MB);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : CACHE_MB;
+}
 
 export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Database; configVersion: () => string } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -38,6 +51,7 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
   }
   // Temporary files (the journal a SAVEPOINT keeps for rolling back to it) in memory rather than on disk.
   raw.pragma('temp_store = MEMORY');
+  raw.pragma(`cache_size = ${-1024 * cacheMegabytes()}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   // Planner statistics, as SQLite advises for long-lived connections: without them a search on a large site is
@@ -55,6 +69,9 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
     migrations: sqliteMigrations,
     rowLocks: false,
     configVersion: () => driver.configVersion(),
+    afterMigrate() {
+      driver.beforeCommit = installSearchQueue(raw);
+    },
     searchLeads(search) {
       // Trigrams need three characters; shorter text falls back to LIKE (a scan of the site's leads).
       if ([...search].length < 3) {
