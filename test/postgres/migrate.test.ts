@@ -4,6 +4,7 @@
  * own schema (never mistaking another schema's migration table for its own).
  */
 
+import { openStore } from '@leadtrail/collector';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMigrations } from '../../packages/collector/src/store/postgres/migrations.ts';
@@ -63,4 +64,46 @@ describe.skipIf(!PG_URL)('leadtrail migrate on Postgres', () => {
     expect(run.code).toBe(0);
     expect(await tablesIn(other.schema)).toEqual(expect.arrayContaining(['kysely_migration', 'leads', 'visitors']));
   }, 60_000);
+
+  it('opens and migrates while other clients create and drop schemas of the same database', async () => {
+    // Other clients of the database (other test runs, other apps) come and go meanwhile; a collector must still start.
+    let churning = true;
+    const churn = Promise.all(
+      [0, 1, 2].map(async (c) => {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        try {
+          for (let i = 0; churning; i++) {
+            const name = `lt_churn_${process.pid}_${c}_${i}`;
+            // Separate statements, each committed, so other sessions see the schema come and go.
+            await client.query(`CREATE SCHEMA ${name}`);
+            await client.query(`CREATE TABLE ${name}.t (id int)`);
+            await client.query(`DROP SCHEMA ${name} CASCADE`);
+          }
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+    const failures: string[] = [];
+    try {
+      const fresh = await createTestSchema();
+      try {
+        for (let round = 0; round < 40; round++) {
+          // Each open runs the Migrator, which looks up the schema's tables before anything else.
+          const store = await openStore(fresh.url).catch((error: Error) => {
+            failures.push(error.message);
+            return null;
+          });
+          await store?.close();
+        }
+      } finally {
+        await fresh.drop();
+      }
+    } finally {
+      churning = false;
+      await churn;
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

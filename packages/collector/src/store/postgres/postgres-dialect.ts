@@ -1,9 +1,10 @@
 /** PostgreSQL, for several collectors sharing one database: a pool, pg_trgm GIN indexes for search. */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
 import { postgresMigrations } from './migrations.ts';
+import { SchemaScopedPostgresDialect } from './schema-introspector.ts';
 
 export interface PostgresOptions {
   /** Tables live in this schema (tests give each run its own); else the URL's search_path decides. */
@@ -47,7 +48,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     await pool.end().catch(() => {});
     throw error;
   }
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   return {
     name: 'postgres',
     db,
