@@ -30,7 +30,7 @@ import {
 } from '@leadtrail/collector';
 import pg from 'pg';
 import type { SqlDialect } from '../../packages/collector/src/store/sql/dialect.ts';
-import { type CollectorProcess, startCollectorProcess } from '../postgres/processes.ts';
+import { type LoggedProcess, startLoggedProcess } from '../support/processes.ts';
 import { bulkLoadLeads, COMMON_FRAGMENT, RARE_WORDS } from './data.ts';
 
 const LEADS_PATH = '/api/agents/tools/leads';
@@ -271,10 +271,13 @@ async function measureWrite(
 }
 
 async function bench(prepared: Prepared): Promise<Result> {
-  let collector: CollectorProcess | null = null;
+  let collector: LoggedProcess | null = null;
   try {
     // No per-key rate limit: the benchmark measures the store, not the limiter.
-    collector = await startCollectorProcess(prepared.db, 120_000, ['--key-rate-limit', 'off']);
+    collector = await startLoggedProcess(prepared.db, ['--key-rate-limit', 'off'], {
+      timeoutMs: 120_000,
+      keepLog: false,
+    });
     const { url } = collector;
     const key = prepared.secretKey;
     log(`${prepared.kind}: collector on ${url}; reads, one at a time`);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, LEADS, type TestSite } from '../support/collector.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
-import { type CollectorProcess, startCollectorProcess } from './processes.ts';
+import { type LoggedProcess, startLoggedProcess } from '../support/processes.ts';
 
 warnIfNoPostgres();
 
@@ -45,7 +45,7 @@ function shuffle<T>(items: T[]): T[] {
 
 describe.skipIf(!PG_URL)('two collector processes sharing one Postgres', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
-  let collectors: CollectorProcess[] = [];
+  let collectors: LoggedProcess[] = [];
   let store: LeadStore;
   let site: TestSite;
   let db: pg.Client;
@@ -53,7 +53,8 @@ describe.skipIf(!PG_URL)('two collector processes sharing one Postgres', () => {
   beforeAll(async () => {
     schema = await createTestSchema();
     // Both start at once on an empty schema, so they also race to migrate it.
-    collectors = await Promise.all([startCollectorProcess(schema.url), startCollectorProcess(schema.url)]);
+    const start = () => startLoggedProcess(schema.url, [], { keepLog: false });
+    collectors = await Promise.all([start(), start()]);
     store = await openStore(schema.url);
     site = await createTestSite(store);
     db = new pg.Client({ connectionString: schema.url });

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMigrations } from '../../packages/collector/src/store/postgres/migrations.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
-import { runCli } from './processes.ts';
+import { runCli } from '../support/processes.ts';
 
 warnIfNoPostgres();
 

@@ -10,8 +10,8 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { type Case, hostileCase, type Keys, LEADS, ROUTES, type Route, randomCase, requestOf } from './hostile.ts';
-import { openDumpableStore, PG_URL, type RawAnswer, send, siteOn, startLoggedProcess } from './support.ts';
+import { type Case, hostileCase, type Keys, ROUTES, type Route, randomCase, requestOf } from './hostile.ts';
+import { openDumpableStore, PG_URL, type RawAnswer, seedLead, send, siteOn, startLoggedProcess } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,21 +39,7 @@ const collector = await startLoggedProcess(handle.db, [
   'off',
 ]);
 const keys: Keys = { secret: site.secretKey, publishable: site.publishableKey, origin: ORIGIN };
-const auth = { 'content-type': 'application/json', authorization: `Bearer ${keys.secret}` };
-const seeded = await send(`${collector.url}${LEADS}/identify`, {
-  headers: auth,
-  body: JSON.stringify({
-    visitor_id: crypto.randomUUID(),
-    event_id: crypto.randomUUID(),
-    email: 'seed@fuzz.test',
-    name: 'Seed Lead',
-    phone: '+1 555 0100',
-    contact_info: { twitter: '@seed' },
-    pages_visited: [{ path: '/pricing', title: 'Pricing', at: '2026-01-01T00:00:00.000Z' }],
-    time_spent: 30,
-    visit_count: 2,
-  }),
-});
+const seeded = await seedLead(collector.url, keys.secret, 'seed@fuzz.test');
 if (seeded.status !== 201) throw new Error(`seeding failed: ${seeded.status} ${seeded.text}`);
 const ids = { leadId: seeded.json.lead.id as string, email: 'seed@fuzz.test' };
 

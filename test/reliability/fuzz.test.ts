@@ -28,6 +28,7 @@ import {
   openDumpableStore,
   type RawAnswer,
   STORES,
+  seedLead,
   send,
   startLoggedCollector,
 } from './support.ts';
@@ -99,27 +100,12 @@ for (const kind of STORES) {
       handle = await openDumpableStore(kind.name);
       collector = await startLoggedCollector(handle, { ipRateLimit: NO_LIMIT, siteRateLimit: NO_LIMIT });
       keys = { secret: collector.site.secretKey, publishable: collector.site.publishableKey, origin: ORIGIN };
-      // A lead with every kind of stored record: visitors, history, a receipt.
-      const auth = { 'content-type': 'application/json', authorization: `Bearer ${keys.secret}` };
       const email = uniqueEmail('fuzz-seed');
-      const created = await send(`${collector.url}${LEADS}/identify`, {
-        headers: auth,
-        body: JSON.stringify({
-          visitor_id: crypto.randomUUID(),
-          event_id: crypto.randomUUID(),
-          email,
-          name: 'Seed Lead',
-          phone: '+1 555 0100',
-          contact_info: { twitter: '@seed' },
-          pages_visited: [{ path: '/pricing', title: 'Pricing', at: '2026-01-01T00:00:00.000Z' }],
-          time_spent: 30,
-          visit_count: 2,
-        }),
-      });
+      const created = await seedLead(collector.url, keys.secret, email);
       expect(created.status).toBe(201);
       ids = { leadId: created.json.lead.id, email };
       const qualified = await send(`${collector.url}${LEADS}/qualify`, {
-        headers: auth,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.secret}` },
         body: JSON.stringify({ lead_id: ids.leadId, status: 'contacted' }),
       });
       expect(qualified.status).toBe(200);

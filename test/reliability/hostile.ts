@@ -18,7 +18,9 @@ import {
 } from '@leadtrail/protocol';
 import fc from 'fast-check';
 
-export const LEADS = '/api/agents/tools/leads';
+import { LEADS } from '../support/collector.ts';
+
+export { LEADS };
 
 /** Text that has broken other systems: SQL, HTML and script, template and format strings, odd Unicode. */
 export const NASTY_TEXT = [

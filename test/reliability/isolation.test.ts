@@ -6,9 +6,9 @@
  */
 import { ERROR_STATUS, type ErrorCode } from '@leadtrail/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../postgres/processes.ts';
 import { createTestSite, type TestSite } from '../support/collector.ts';
 import { uniqueEmail } from '../support/conformance.ts';
+import { runCli } from '../support/processes.ts';
 import {
   type Dump,
   type DumpableStore,

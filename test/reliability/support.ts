@@ -2,7 +2,6 @@
  * Helpers of the reliability suites: stores whose every table can be dumped (to show hostile requests changed
  * nothing), raw MCP calls, and a collector process whose log lines are kept.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,7 @@ import {
   startServer,
 } from '@leadtrail/collector';
 import { sql } from 'kysely';
-import { createTestSite, type TestSite } from '../support/collector.ts';
+import { createTestSite, LEADS, type TestSite } from '../support/collector.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
 
 export { PG_URL };
@@ -180,71 +179,23 @@ export function toolBody(answer: RawAnswer): { isError: boolean; body: any } {
   return { isError: result.isError === true, body: JSON.parse(result.content[0].text) };
 }
 
-export const CLI = new URL('../../packages/collector/bin/leadtrail.mjs', import.meta.url).pathname;
+export { CLI, type LoggedProcess, startLoggedProcess } from '../support/processes.ts';
 
-/** The environment of a child: the store comes from --db only. */
-function childEnv(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _, ...env } = process.env;
-  return env;
-}
-
-export interface LoggedProcess {
-  url: string;
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(): Promise<void>;
-}
-
-/**
- * `leadtrail serve` as a child whose stdout (the request log) and stderr are both kept; `keepLog: false` sends the
- * request log to /dev/null instead (benchmarks: reading it would load the runner).
- */
-export function startLoggedProcess(
-  db: string,
-  args: string[] = [],
-  { timeoutMs = 60_000, keepLog = true, cli = CLI }: { timeoutMs?: number; keepLog?: boolean; cli?: string } = {},
-): Promise<LoggedProcess> {
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', ...args], {
-    stdio: ['ignore', keepLog ? 'pipe' : 'ignore', 'pipe'],
-    env: childEnv(),
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk;
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`serve did not start in ${timeoutMs} ms: ${err}`));
-    }, timeoutMs);
-    const onData = () => {
-      const match = /collector on (http:\/\/\S+)/.exec(err);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stderr!.off('data', onData);
-      resolve({ url: match[1]!, child, stdout: () => out, stderr: () => err, exited, stop });
-    };
-    child.stderr!.on('data', onData);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code ?? signal}) before listening: ${err}`));
-    });
+/** Through identify, a lead with every kind of stored record (visitors, history, a receipt) for the fuzzers to aim at. */
+export function seedLead(url: string, secretKey: string, email: string): Promise<RawAnswer> {
+  return send(`${url}${LEADS}/identify`, {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secretKey}` },
+    body: JSON.stringify({
+      visitor_id: crypto.randomUUID(),
+      event_id: crypto.randomUUID(),
+      email,
+      name: 'Seed Lead',
+      phone: '+1 555 0100',
+      contact_info: { twitter: '@seed' },
+      pages_visited: [{ path: '/pricing', title: 'Pricing', at: '2026-01-01T00:00:00.000Z' }],
+      time_spent: 30,
+      visit_count: 2,
+    }),
   });
 }
 

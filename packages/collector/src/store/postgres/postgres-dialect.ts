@@ -1,6 +1,7 @@
 /** PostgreSQL, for several collectors sharing one database: a pool, pg_trgm GIN indexes for search. */
 import { Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { positiveIntFromEnv } from '../env-setting.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
 import { postgresMigrations } from './migrations.ts';
@@ -19,15 +20,10 @@ const TRANSIENT = new Set(['40P01', '40001']);
 const codeOf = (error: unknown) =>
   typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
 
-function poolSize(options: PostgresOptions): number {
-  const fromEnv = Number(process.env.LEADTRAIL_PG_POOL_SIZE);
-  return options.poolSize ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 10);
-}
-
 export async function openPostgresDialect(url: string, options: PostgresOptions = {}): Promise<SqlDialect> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize(options),
+    max: options.poolSize ?? positiveIntFromEnv('LEADTRAIL_PG_POOL_SIZE', 10),
     // Names the collectors in pg_stat_activity unless the URL sets application_name.
     fallback_application_name: 'leadtrail',
     ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
+import { positiveIntFromEnv } from '../env-setting.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
@@ -27,11 +28,6 @@ const CHECKPOINTER_DELAY_MS = 1000;
 /** FTS5 phrase query: the text as one quoted phrase, so its characters are never query syntax. */
 const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-function cacheMegabytes(): number {
-  const fromEnv = Number(process.env.LEADTRAIL_SQLITE_CACHE_MB);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : CACHE_MB;
-}
-
 export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Database; configVersion: () => string } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new Database(path);
@@ -51,7 +47,7 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
   }
   // Temporary files (the journal a SAVEPOINT keeps for rolling back to it) in memory rather than on disk.
   raw.pragma('temp_store = MEMORY');
-  raw.pragma(`cache_size = ${-1024 * cacheMegabytes()}`);
+  raw.pragma(`cache_size = ${-1024 * positiveIntFromEnv('LEADTRAIL_SQLITE_CACHE_MB', CACHE_MB)}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   // Planner statistics, as SQLite advises for long-lived connections: without them a search on a large site is

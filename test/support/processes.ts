@@ -1,4 +1,4 @@
-/** Real `leadtrail` processes for the Postgres tests: collectors on free ports, and one-shot commands. */
+/** Real `leadtrail` processes for tests and benchmarks: collectors on free ports, and one-shot commands. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,29 +11,38 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface CollectorProcess {
+export interface LoggedProcess {
   url: string;
   child: ChildProcess;
-  /** What the process wrote to stderr so far. */
+  stdout(): string;
   stderr(): string;
-  /** SIGTERM, then waits for the exit (SIGKILL after 10 s). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
-/** Starts `leadtrail serve --db <db> --port 0 [args]` and resolves with its URL once it listens. */
-export function startCollectorProcess(db: string, timeoutMs = 60_000, args: string[] = []): Promise<CollectorProcess> {
-  // stdout is the request log: ignored, so a busy collector never blocks on a full pipe.
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+/**
+ * `leadtrail serve` as a child whose stdout (the request log) and stderr are both kept; `keepLog: false` sends the
+ * request log to /dev/null instead (benchmarks: reading it would load the runner).
+ */
+export function startLoggedProcess(
+  db: string,
+  args: string[] = [],
+  { timeoutMs = 60_000, keepLog = true, cli = CLI }: { timeoutMs?: number; keepLog?: boolean; cli?: string } = {},
+): Promise<LoggedProcess> {
+  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', ...args], {
+    stdio: ['ignore', keepLog ? 'pipe' : 'ignore', 'pipe'],
     env: childEnv(),
   });
+  let out = '';
   let err = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk;
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
     err += chunk;
   });
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    else child.once('exit', () => resolve());
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -51,11 +60,11 @@ export function startCollectorProcess(db: string, timeoutMs = 60_000, args: stri
       const match = /collector on (http:\/\/\S+)/.exec(err);
       if (!match) return;
       clearTimeout(timer);
-      child.stderr?.off('data', onData);
-      resolve({ url: match[1]!, child, stderr: () => err, stop });
+      child.stderr!.off('data', onData);
+      resolve({ url: match[1]!, child, stdout: () => out, stderr: () => err, exited, stop });
     };
-    child.stderr?.on('data', onData);
-    child.once('exit', (code, signal) => {
+    child.stderr!.on('data', onData);
+    void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`serve exited (${code ?? signal}) before listening: ${err}`));
     });
