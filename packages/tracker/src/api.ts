@@ -82,6 +82,9 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
         if (run) {
           tick();
           flush();
+          const q = localStorage.lt_q;
+          delete localStorage.lt_q;
+          if (q) send(JSON.parse(q), 2);
         }
       }),
     );

@@ -18,8 +18,12 @@ export const setApi = (api: string) => {
   url = api.replace(/\/+$/, '') + '/api/agents/tools/leads/identify';
 };
 
-/** Sends `b`; with `keep`, queues it first so a failed send is retried. */
-export const send = (b: TrackerPayload, keep?: unknown) => {
+/**
+ * Sends `b`; with `keep`, queues it first so a failed send is retried. A new submission (`keep` 1) is also left in
+ * localStorage, written at once: a form POST may navigate away before the queue's IndexedDB write commits, and the
+ * next page queues it from there (`keep` 2; a copy already queued has the same event_id, applied once).
+ */
+export const send = (b: TrackerPayload, keep?: number) => {
   // The collector refuses browser bodies over 32 KB: drop the oldest pages until it fits.
   while (new Blob([JSON.stringify(b)]).size > 3e4 && b.pages_visited!.length) b.pages_visited!.shift();
   if (keep) {
@@ -27,6 +31,8 @@ export const send = (b: TrackerPayload, keep?: unknown) => {
       s.q = [...(s.q || []), { b, n: 0, t: 0 }].slice(-20);
     });
     flush();
+    // Last: a throwing localStorage (blocked, private mode) costs only this copy.
+    if (keep < 2) localStorage.lt_q = JSON.stringify(b);
   } else post(b);
 };
 
@@ -62,6 +68,9 @@ const done = guard((id: string, status: number, after?: string | null) => {
       return 1;
     });
   }).then(flush);
+  // Delivered, or refused for good: the next page need not send it again. (A newer submission's copy may go too: it
+  // is queued in IndexedDB by then, the page having lived to see this answer.)
+  if (c === 2 || (c === 4 && status !== 429)) delete localStorage.lt_q;
 });
 
 /** Sends every queued item that is due (from the cache, synchronously), and schedules the next pass. */

@@ -67,6 +67,25 @@ describe('sending', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('sends from localStorage, on the next page, a submission whose IndexedDB write never committed', async () => {
+    // The collector is unreachable while the form POST navigates away, before the queue reached IndexedDB.
+    stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    const lt = await load();
+    await lt.visitor();
+    lt.identify({ email: 'ada@example.com' });
+    const lost = localStorage.lt_q && JSON.parse(localStorage.lt_q).event_id;
+    expect(lost).toMatch(/^[\da-f-]{36}$/);
+    freshDb();
+    const sent = stubFetch(() => status(201));
+    await (await load()).visitor();
+    await until(() => ids(sent).includes(lost));
+    expect(localStorage.lt_q).toBeUndefined();
+    await advance(10);
+    await load(); // and the page after that sends nothing again
+    await advance(10);
+    expect(ids(sent)).toEqual([lost]);
+  });
+
   it('drops a submission the collector refuses (4xx other than 429)', async () => {
     const sent = stubFetch(() => status(400));
     const lt = await load();
