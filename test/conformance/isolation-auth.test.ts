@@ -99,7 +99,8 @@ describeEachStore('authentication', (env) => {
     });
 
     const ok = await api.call('identify', body(), browser);
-    expect(ok.status).toBe(201);
+    expect(ok.status).toBe(202);
+    expect(Object.keys(ok.body).sort()).toEqual(['success', 'visitor_id']);
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://site.test');
 
     const list = await api.call('get', {}, { key: pk, headers: { origin: 'http://site.test' } });
@@ -119,6 +120,9 @@ describeEachStore('authentication', (env) => {
     const forbidden = await api.call('identify', body({ status: 'qualified', lead_score: 100 }), browser);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['status', 'lead_score']);
+    // A browser never names a lead: lead_id is refused like the owner's fields.
+    const named = await api.call('identify', body({ lead_id: uuid() }), browser);
+    expect(named.status).toBe(403);
   });
 
   it('never accepts a secret key from a browser origin or inside a body', async () => {

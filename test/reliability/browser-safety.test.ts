@@ -83,14 +83,14 @@ describe('rate limits', () => {
     const burst = await Promise.all(Array.from({ length: 30 }, () => beacon(c)));
     // The burst, and only what refilled (0.5/s) while the 30 requests were being answered.
     const refilled = Math.floor(((performance.now() - t0) / 1000) * 0.5);
-    expect(statuses(burst)).toEqual({ 200: 10 + refilled, 429: 20 - refilled });
+    expect(statuses(burst)).toEqual({ 202: 10 + refilled, 429: 20 - refilled });
     for (const a of burst.filter((x) => x.status === 429)) expectRateLimited(a, /address/);
     // The 429 says when to come back; after that, one more token (0.5/s) and no more.
     const wait = Math.max(...burst.filter((x) => x.status === 429).map((a) => Number(a.headers.get('retry-after'))));
     expect(wait).toBe(2);
     await sleep(wait * 1000 + 100);
     const after = await Promise.all(Array.from({ length: 3 }, () => beacon(c)));
-    expect(statuses(after)).toEqual({ 200: 1, 429: 2 });
+    expect(statuses(after)).toEqual({ 202: 1, 429: 2 });
   });
 
   it('per address: counted before the key is looked up, so guessing keys is throttled too', async () => {
@@ -109,8 +109,8 @@ describe('rate limits', () => {
     const answers = await Promise.all(
       ['203.0.113.1', '203.0.113.2'].flatMap((ip) => Array.from({ length: 5 }, () => beacon(c, { ip }))),
     );
-    expect(statuses(answers.slice(0, 5))).toEqual({ 200: 3, 429: 2 });
-    expect(statuses(answers.slice(5))).toEqual({ 200: 3, 429: 2 });
+    expect(statuses(answers.slice(0, 5))).toEqual({ 202: 3, 429: 2 });
+    expect(statuses(answers.slice(5))).toEqual({ 202: 3, 429: 2 });
   });
 
   it('per site: many addresses together get exactly the site burst', async () => {
@@ -120,12 +120,12 @@ describe('rate limits', () => {
       trustProxy: true,
     });
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => beacon(c, { ip: `198.51.100.${i}` })));
-    expect(statuses(answers)).toEqual({ 200: 20, 429: 30 });
+    expect(statuses(answers)).toEqual({ 202: 20, 429: 30 });
     for (const a of answers.filter((x) => x.status === 429)) expectRateLimited(a, /site/);
     // Another site's visitors are not affected.
     const other = await createTestSite(handle.store, ['http://other.test']);
     const theirs = await beacon(c, { key: other.publishableKey, origin: 'http://other.test' });
-    expect(theirs.status).toBe(200);
+    expect(theirs.status).toBe(202);
   });
 
   it('per secret key: REST and MCP share the key’s bucket; another key has its own', async () => {
@@ -151,7 +151,7 @@ describe('rate limits', () => {
     let t0 = performance.now();
     const one = await Promise.all(Array.from({ length: 150 }, () => beacon(c, { ip: '192.0.2.1' })));
     let seconds = (performance.now() - t0) / 1000;
-    const passed = one.filter((a) => a.status === 200).length;
+    const passed = one.filter((a) => a.status === 202).length;
     expect(passed).toBeGreaterThanOrEqual(60);
     expect(passed).toBeLessThanOrEqual(60 + Math.ceil(seconds * 2));
     expect(passed + one.filter((a) => a.status === 429).length).toBe(150);
@@ -212,7 +212,7 @@ describe('origins, keys and bodies', () => {
 
   it('answers publishable-key requests only from the site’s allowed origins, exactly', async () => {
     const ok = await beacon(c);
-    expect(ok.status).toBe(200);
+    expect(ok.status).toBe(202);
     expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(ok.headers.get('vary')).toMatch(/Origin/i);
     for (const origin of [
@@ -308,7 +308,7 @@ describe('origins, keys and bodies', () => {
       headers: { 'content-type': 'text/plain', origin: ORIGIN },
       body: big(1024),
     });
-    expect(small.status).toBe(200);
+    expect(small.status).toBe(202);
     expect(small.headers.get('connection')).toBe('keep-alive');
 
     // Streamed in chunks with no Content-Length: cut off once past the limit, without reading the rest.

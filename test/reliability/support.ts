@@ -31,6 +31,8 @@ const TABLES = {
   visitors: 'site_id, id',
   lead_events: 'seq',
   ingest_receipts: 'site_id, event_id',
+  lead_submissions: 'seq',
+  dashboard_sessions: 'id',
 } as const;
 
 export type Dump = Record<keyof typeof TABLES, Record<string, unknown>[]>;

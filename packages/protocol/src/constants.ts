@@ -30,16 +30,3 @@ export const ROUTE_ACTIONS = {
 } as const satisfies Record<string, LeadsAction>;
 
 export const DEFAULT_LIMIT = 50;
-
-/** Fields a browser (publishable key) must never set. */
-export const VISITOR_FORBIDDEN_FIELDS = [
-  'status',
-  'assignee_id',
-  'lead_score',
-  'user_id',
-  'segment_id',
-  'campaign_id',
-] as const;
-
-/** Actions a publishable key may run. */
-export const PUBLISHABLE_ACTIONS = ['identify', 'create'] as const satisfies readonly LeadsAction[];

@@ -63,6 +63,22 @@ export const LeadEvent = v.object({
 });
 export type LeadEvent = v.InferOutput<typeof LeadEvent>;
 
+/**
+ * A browser submission as it arrived (a form, or the page's `identify`, with a publishable key): the contact fields
+ * as sent, the page it came from (the newest page of its history), and which of those fields it filled on the lead
+ * (a browser fills empty fields and its own earlier ones, never the owner's).
+ */
+export const Submission = v.object({
+  id: v.string(),
+  visitor_id: nullableString,
+  event_id: nullableString,
+  page: nullableString,
+  fields: v.record(v.string(), v.unknown()),
+  applied: v.array(v.string()),
+  at: timestamp,
+});
+export type Submission = v.InferOutput<typeof Submission>;
+
 export const Pagination = v.object({
   total: v.number(),
   count: v.number(),
@@ -78,11 +94,21 @@ export const ListResponse = v.object({
   success: v.literal(true),
   data: v.object({ leads: v.array(Lead), pagination: Pagination }),
 });
-/** list with `lead_id`: the published shape plus the lead's visitors (devices) and status history. */
+/**
+ * list with `lead_id`: the published shape plus the lead's visitors (devices), status history and browser
+ * submissions (newest first, at most MAX_SUBMISSIONS_SHOWN).
+ */
 export const GetOneResponse = v.object({
   success: v.literal(true),
-  data: v.object({ lead: Lead, pagination: v.null(), visitors: v.array(Visitor), events: v.array(LeadEvent) }),
+  data: v.object({
+    lead: Lead,
+    pagination: v.null(),
+    visitors: v.array(Visitor),
+    events: v.array(LeadEvent),
+    submissions: v.array(Submission),
+  }),
 });
+export const MAX_SUBMISSIONS_SHOWN = 100;
 export const QualifyResponse = v.object({
   success: v.literal(true),
   message: v.string(),
@@ -91,6 +117,16 @@ export const QualifyResponse = v.object({
   status_change: v.optional(v.object({ from: v.picklist(LEAD_STATUSES), to: v.picklist(LEAD_STATUSES), timestamp })),
 });
 export const IdentifyResponse = v.object({ success: v.literal(true), lead: v.nullable(Lead), visitor: Visitor });
+/**
+ * What a publishable key gets back from identify or create, whatever is stored: only what the caller sent itself.
+ * An existing email and a new one answer alike (202, this shape).
+ */
+export const Acknowledgement = v.object({
+  success: v.literal(true),
+  visitor_id: v.optional(v.string()),
+  event_id: v.optional(v.string()),
+});
+export type Acknowledgement = v.InferOutput<typeof Acknowledgement>;
 
 export type CreateResponse = v.InferOutput<typeof CreateResponse>;
 export type UpdateResponse = v.InferOutput<typeof UpdateResponse>;

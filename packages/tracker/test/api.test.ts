@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { IdentifyInput, VISITOR_FORBIDDEN_FIELDS, validate } from '@leadtrail/protocol';
+import { BrowserIdentifyInput, validate } from '@leadtrail/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Contact, Leadtrail } from '../src/api.ts';
 import { freshDb, KEY, load, readState, type Sent, settle, stubFetch, URL_IDENTIFY, until } from './helpers.ts';
@@ -115,12 +115,12 @@ describe('identify', () => {
         'visit_count',
       ].sort(),
     );
-    for (const f of VISITOR_FORBIDDEN_FIELDS) expect(body).not.toHaveProperty(f);
     expect(body).toMatchObject({ email: 'Ada@Example.com', phone: '4420794609', visitor_id: me!.visitor_id });
     expect(body.name).toHaveLength(200);
     expect(body.event_id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
     const { key, ...input } = body;
-    expect(validate(IdentifyInput, input)).toMatchObject({ ok: true });
+    // Strict: only what a browser may send (no status, score, assignee or lead id).
+    expect(validate(BrowserIdentifyInput, input)).toMatchObject({ ok: true });
   });
 
   it('drops an invalid email but sends the rest; each call has its own event_id', async () => {

@@ -1,17 +1,10 @@
 /**
- * The one core every front door calls: validate once with the protocol's schemas, apply the key's rules,
- * run the action in a transaction, and apply a submission carrying an event_id once only.
+ * The one core every front door calls: validate once with the protocol's schemas, apply the key's access policy,
+ * run the action in a transaction, apply a submission carrying an event_id once only, and answer in the shape the
+ * key may see.
  */
-import {
-  ACTIONS,
-  ActionInputs,
-  type ErrorIssue,
-  findForbiddenKey,
-  type LeadsAction,
-  PUBLISHABLE_ACTIONS,
-  VISITOR_FORBIDDEN_FIELDS,
-  validate,
-} from '@leadtrail/protocol';
+import { ACTIONS, ActionInputs, findForbiddenKey, type LeadsAction, validate } from '@leadtrail/protocol';
+import { answerFor, checkAction, errorFor } from './access.ts';
 import { create } from './actions/create.ts';
 import { identify } from './actions/identify.ts';
 import { list } from './actions/list.ts';
@@ -35,6 +28,14 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Runs one leads action. `input` is the untrusted body, with `action` in it. */
 export async function runLeadsAction(ctx: ActionContext, input: unknown): Promise<ActionResult> {
+  try {
+    return await run(ctx, input);
+  } catch (error) {
+    throw errorFor(ctx.keyKind, error);
+  }
+}
+
+async function run(ctx: ActionContext, input: unknown): Promise<ActionResult> {
   if (!isPlainObject(input)) throw invalidInput([{ path: '', message: 'must be a JSON object' }]);
   // Before anything walks the input recursively: bounded depth, text every store can hold.
   const problem = inputProblem(input);
@@ -46,20 +47,7 @@ export async function runLeadsAction(ctx: ActionContext, input: unknown): Promis
     throw invalidInput([{ path: 'action', message: `must be one of ${ACTIONS.join(', ')}` }]);
   }
   const name = action as LeadsAction;
-  if (ctx.keyKind === 'publishable') {
-    if (!(PUBLISHABLE_ACTIONS as readonly string[]).includes(name)) {
-      throw new LeadsError('forbidden', `A publishable key can only run ${PUBLISHABLE_ACTIONS.join(' and ')}`);
-    }
-    const refused: ErrorIssue[] = VISITOR_FORBIDDEN_FIELDS.filter((f) => f in rest).map((path) => ({
-      path,
-      message: 'cannot be set with a publishable key',
-    }));
-    if (refused.length) {
-      throw new LeadsError('forbidden', `A publishable key cannot set ${refused.map((i) => i.path).join(', ')}`, {
-        issues: refused,
-      });
-    }
-  }
+  checkAction(ctx.keyKind, name, rest);
   // The protocol's record schema would take an array and store it as an object keyed "0", "1"...: refused instead.
   const arrays = OBJECT_FIELDS.filter((f) => Array.isArray(rest[f]));
   if (arrays.length) throw invalidInput(arrays.map((path) => ({ path, message: 'must be an object, received Array' })));
@@ -74,14 +62,17 @@ export async function runLeadsAction(ctx: ActionContext, input: unknown): Promis
 
   const handler = HANDLERS[name];
   const now = (ctx.now ? ctx.now() : new Date()).toISOString();
+  // A receipt may hold another caller's answer (the same event_id sent with a secret key): shaped again here.
+  const answer = (result: ActionResult) => answerFor(ctx.keyKind, result, value);
   const eventId = value.event_id;
-  if (!eventId) return ctx.store.transaction((tx) => handler(tx, ctx, value, now));
+  if (!eventId) return answer(await ctx.store.transaction((tx) => handler(tx, ctx, value, now)));
 
   const prior = await ctx.store.getReceipt(ctx.siteId, eventId);
-  if (prior) return prior as ActionResult;
+  if (prior) return answer(prior as ActionResult);
   try {
     return await ctx.store.transaction(async (tx) => {
-      const result = await handler(tx, ctx, value, now);
+      // The receipt keeps the answer as this caller may see it (an acknowledgement holds no lead).
+      const result = answer(await handler(tx, ctx, value, now));
       if (!(await tx.putReceipt(ctx.siteId, eventId, result, now))) throw new AlreadyApplied();
       return result;
     });
@@ -89,6 +80,6 @@ export async function runLeadsAction(ctx: ActionContext, input: unknown): Promis
     // A concurrent copy of this event may have won (we then failed on its effects, e.g. duplicate_lead): replay it.
     const applied = await ctx.store.getReceipt(ctx.siteId, eventId);
     if (!applied) throw error;
-    return applied as ActionResult;
+    return answer(applied as ActionResult);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { verifyApiKey } from '../auth/keys.ts';
+import { mayUseDoor } from '../core/access.ts';
 import type { LeadStore, Site } from '../store/lead-store.ts';
 import { csrfToken } from './csrf.ts';
 import { verifyPassword } from './password.ts';
@@ -65,7 +66,7 @@ export interface SignedIn {
 /** A live secret key of a site (publishable keys are public: they never open the dashboard). */
 export async function signInWithKey(store: LeadStore, key: string): Promise<SignedIn | null> {
   const found = await verifyApiKey(store, key.trim());
-  if (found?.key.kind !== 'secret') return null;
+  if (!found || !mayUseDoor(found.key.kind, 'dashboard')) return null;
   return { site: found.site, method: 'key', ref: found.key.id };
 }
 

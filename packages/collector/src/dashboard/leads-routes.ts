@@ -6,7 +6,16 @@ import { leadsPerDay } from './chart.ts';
 import { type DashContext, type DashEnv, type Deps, formText } from './context.ts';
 import { exportStream } from './csv.ts';
 import { requireOwner } from './guard.ts';
-import { leadDetail, listLeads, listPage, ownerContext, setNotes, setStatus, statusCounts } from './leads.ts';
+import {
+  adoptValue,
+  leadDetail,
+  listLeads,
+  listPage,
+  ownerContext,
+  setNotes,
+  setStatus,
+  statusCounts,
+} from './leads.ts';
 import { errorPage } from './pages/error.ts';
 import { leadPage } from './pages/lead.ts';
 import { leadsPage } from './pages/leads.ts';
@@ -17,6 +26,7 @@ const EXPORT_PAGE = 500;
 const DONE: Record<string, string> = {
   status: 'Status updated.',
   notes: 'Notes saved.',
+  adopted: 'Value saved to the lead.',
 };
 
 /** A refusal of the core (bad input) as a sentence for the page; anything else is not ours to explain. */
@@ -132,5 +142,31 @@ export function leadsRoutes(app: Hono<DashEnv>, deps: Deps) {
       return c.html(leadPage({ owner: c.get('owner'), detail, error: problem, draftNotes: notes }), 400);
     }
     return c.redirect(`/leads/${id}?done=notes`, 303);
+  });
+
+  app.post('/leads/:id/adopt', guard, async (c) => {
+    const id = c.req.param('id');
+    const form = c.get('form');
+    const ctx = ctxOf(c);
+    const detail = await leadDetail(ctx, id);
+    if (!detail) return notFound(c);
+    const field = formText(form, 'field');
+    const submission = detail.submissions.find((s) => s.id === formText(form, 'submission'));
+    const value = submission && field !== 'notes' ? submission.fields[field] : undefined;
+    if (value === undefined) {
+      return c.html(
+        leadPage({ owner: c.get('owner'), detail, error: 'That submitted value is not there any more.' }),
+        400,
+      );
+    }
+    try {
+      await adoptValue(ctx, id, field, value);
+    } catch (error) {
+      const taken = error instanceof LeadsError && error.code === 'duplicate_lead';
+      const problem = taken ? 'Another lead of this site has that email; nothing was changed.' : inputProblem(error);
+      if (!problem) throw error;
+      return c.html(leadPage({ owner: c.get('owner'), detail, error: problem }), taken ? 409 : 400);
+    }
+    return c.redirect(`/leads/${id}?done=adopted#submissions`, 303);
   });
 }

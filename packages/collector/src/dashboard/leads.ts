@@ -10,7 +10,7 @@ import {
   type ListResponse,
   type Pagination,
 } from '@leadtrail/protocol';
-import type { ActionContext } from '../core/context.ts';
+import { type ActionContext, contextFor } from '../core/context.ts';
 import { LeadsError } from '../core/errors.ts';
 import { runLeadsAction } from '../core/run-action.ts';
 import type { AppOptions } from '../http/options.ts';
@@ -19,15 +19,9 @@ import { type LeadFilters, listFilters, PAGE_SIZE } from './query.ts';
 
 export type LeadDetail = GetOneResponse['data'];
 
-export function ownerContext(options: AppOptions, site: Site): ActionContext {
-  return {
-    store: options.store,
-    siteId: site.id,
-    ownerUserId: site.owner_user_id,
-    keyKind: 'secret',
-    ...(options.now ? { now: options.now } : {}),
-  };
-}
+/** The signed-in owner acts with a secret key's rights on their site. */
+export const ownerContext = (options: AppOptions, site: Site): ActionContext =>
+  contextFor(options.store, site, 'secret', options.now);
 
 export async function listLeads(
   ctx: ActionContext,
@@ -67,3 +61,7 @@ export const setStatus = (ctx: ActionContext, id: string, status: LeadStatus) =>
 
 export const setNotes = (ctx: ActionContext, id: string, notes: string) =>
   runLeadsAction(ctx, { action: 'update', lead_id: id, notes: notes.trim() ? notes.replace(/\r\n?/g, '\n') : null });
+
+/** Makes a submitted value the lead's own: an owner's edit through update, so the history records it. */
+export const adoptValue = (ctx: ActionContext, id: string, field: string, value: unknown) =>
+  runLeadsAction(ctx, { action: 'update', lead_id: id, [field]: value });

@@ -2,10 +2,10 @@
  * Who is calling. Server code sends a secret key in a header; a browser sends a publishable key in the body
  * (beacons cannot set headers) from one of the site's allowed origins.
  */
-import { BROWSER_BODY_LIMIT, BROWSER_KEY_FIELD } from '@leadtrail/protocol';
+import { BROWSER_KEY_FIELD } from '@leadtrail/protocol';
 import type { Context } from 'hono';
 import { keyKindOf, verifyApiKey } from '../auth/keys.ts';
-import type { ActionContext } from '../core/context.ts';
+import { ACCESS } from '../core/access.ts';
 import { LeadsError } from '../core/errors.ts';
 import type { ApiKey, LeadStore, Site } from '../store/lead-store.ts';
 import { unauthorized } from './errors.ts';
@@ -34,8 +34,9 @@ export function takeKey(c: Context, body: unknown): string | undefined {
     delete record[BROWSER_KEY_FIELD];
     if (fromHeader) return fromHeader;
     if (typeof fromBody !== 'string') throw unauthorized('The key field must be a string');
-    if (keyKindOf(fromBody) === 'secret') {
-      throw new LeadsError('forbidden', 'A secret key must not be sent in a body; use a publishable key in pages');
+    const kind = keyKindOf(fromBody);
+    if (kind && !ACCESS[kind].keyIn.includes('body')) {
+      throw new LeadsError('forbidden', `A ${kind} key must not be sent in a body; send it in a header`);
     }
     return fromBody;
   }
@@ -47,37 +48,4 @@ export async function authenticate(store: LeadStore, key: string | undefined): P
   const found = await verifyApiKey(store, key);
   if (!found) throw new LeadsError('invalid_api_key', 'The API key is not valid or has been revoked');
   return found;
-}
-
-/**
- * Browser rules. A publishable key works only from the site's allowed origins and with small bodies; a secret key
- * is never accepted from a web page of another origin (it would be readable by anyone viewing that page).
- */
-export function checkBrowserRules(c: Context, caller: Caller, bodyBytes: number, selfOrigin: string) {
-  const origin = c.req.header('origin');
-  if (caller.key.kind === 'secret') {
-    // Browsers send Origin on every POST; Sec-Fetch-Site (which no script can set) catches any that would not.
-    const site = c.req.header('sec-fetch-site');
-    if ((origin && origin !== selfOrigin) || site === 'cross-site' || site === 'same-site') {
-      throw new LeadsError('forbidden', 'Secret keys are not accepted from browsers; use a publishable key');
-    }
-    return;
-  }
-  if (!origin || !caller.site.allowed_origins.includes(origin)) {
-    throw new LeadsError('origin_not_allowed', 'This origin is not allowed for the site of this key');
-  }
-  if (bodyBytes > BROWSER_BODY_LIMIT) {
-    throw new LeadsError('payload_too_large', `A browser request body must be at most ${BROWSER_BODY_LIMIT / 1024} KB`);
-  }
-}
-
-/** The core's context for an authenticated caller: the key's site, its owner, the key's kind. */
-export function actionContext(store: LeadStore, caller: Caller, now?: () => Date): ActionContext {
-  return {
-    store,
-    siteId: caller.site.id,
-    ownerUserId: caller.site.owner_user_id,
-    keyKind: caller.key.kind,
-    ...(now ? { now } : {}),
-  };
 }

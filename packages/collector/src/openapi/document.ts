@@ -1,10 +1,15 @@
 /**
- * The OpenAPI 3.1 document of the collector's HTTP API, generated from the protocol's valibot schemas: request
- * bodies from the per-action entries and `LeadsInput`, responses from `records.ts` and `ErrorBody`. Only what
- * the protocol does not describe (health, the script, the MCP envelope) is written here by hand.
+ * The OpenAPI 3.1 document of the collector's HTTP API, generated from the protocol's valibot schemas (request
+ * bodies from the per-action entries and `LeadsInput`, responses from `records.ts` and `ErrorBody`) and from the
+ * core's access policy (which routes take browser bodies, what a publishable key may send and gets back, the body
+ * limits; the policy itself is `x-access-policy`). Only what neither describes (health, the script, the MCP
+ * envelope) is written here by hand.
  */
 import {
+  Acknowledgement,
   BROWSER_KEY_FIELD,
+  BrowserCreateInput,
+  BrowserIdentifyInput,
   CreateResponse,
   createEntries,
   ErrorBody,
@@ -22,11 +27,13 @@ import {
   qualifyEntries,
   ROUTE_ACTIONS,
   StoredPage,
+  Submission,
   updateEntries,
   Visitor,
 } from '@leadtrail/protocol';
 import { type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
+import { ACCESS, ACKNOWLEDGED, KEY_KINDS } from '../core/access.ts';
 import { SERVER_VERSION } from '../mcp/server.ts';
 
 export const LEADS_PATH = '/api/agents/tools/leads';
@@ -53,6 +60,11 @@ function routeBody(action: string, entries: v.ObjectEntries, browser: boolean): 
   });
 }
 
+const browserKinds = KEY_KINDS.filter((kind) => ACCESS[kind].answer === 'acknowledgement');
+/** Actions a browser (a key whose answers are acknowledgements) may run: their routes take text/plain too. */
+const BROWSER_ACTIONS = new Set(browserKinds.flatMap((kind) => Object.keys(ACCESS[kind].actions)));
+const kb = (bytes: number) => `${bytes / 1024} KB`;
+
 /** Every named schema. Nested schemas that are one of these (a Lead in a response, say) become `$ref`s. */
 const DEFINITIONS = {
   StoredPage,
@@ -60,11 +72,15 @@ const DEFINITIONS = {
   Visitor,
   LeadEvent,
   Pagination,
-  CreateRequest: routeBody('create', createEntries, true),
-  ListRequest: routeBody('list', listEntries, false),
-  UpdateRequest: routeBody('update', updateEntries, false),
-  QualifyRequest: routeBody('qualify', qualifyEntries, false),
-  IdentifyRequest: routeBody('identify', identifyEntries, true),
+  Submission,
+  CreateRequest: routeBody('create', createEntries, BROWSER_ACTIONS.has('create')),
+  ListRequest: routeBody('list', listEntries, BROWSER_ACTIONS.has('list')),
+  UpdateRequest: routeBody('update', updateEntries, BROWSER_ACTIONS.has('update')),
+  QualifyRequest: routeBody('qualify', qualifyEntries, BROWSER_ACTIONS.has('qualify')),
+  IdentifyRequest: routeBody('identify', identifyEntries, BROWSER_ACTIONS.has('identify')),
+  BrowserCreateRequest: routeBody('create', BrowserCreateInput.entries, true),
+  BrowserIdentifyRequest: routeBody('identify', BrowserIdentifyInput.entries, true),
+  Acknowledgement,
   LeadsInput,
   CreateResponse,
   ListResponse,
@@ -154,17 +170,21 @@ const RESPONSES = {
     'WWW-Authenticate': { description: 'Bearer realm="leadtrail"', schema: { type: 'string' } },
   }),
   Forbidden: errorResponse(
-    '`forbidden` (a publishable key beyond identify/create, or setting a field a visitor must not set), ' +
-      "`site_mismatch` (site_id is not the key's site) or `origin_not_allowed`",
+    `\`forbidden\` (a publishable key beyond ${[...BROWSER_ACTIONS].join('/')}, or sending a field a browser may ` +
+      "not send; `issues` names each), `site_mismatch` (site_id is not the key's site) or `origin_not_allowed`",
   ),
   NotFound: errorResponse('`not_found`: no such lead on this site (a lead of another site answers the same)'),
   Conflict: errorResponse(
     '`duplicate_lead` (the email already has a lead on the site; `lead_id` names it) or `ambiguous_lead` ' +
       '(several leads share the phone; `lead_ids` lists them)',
   ),
-  PayloadTooLarge: errorResponse('`payload_too_large`: 256 KB for servers, 32 KB from browsers'),
+  PayloadTooLarge: errorResponse(
+    `\`payload_too_large\`: ${KEY_KINDS.map((k) => `${kb(ACCESS[k].bodyLimit ?? 256 * 1024)} with a ${k} key`).join(', ')} ` +
+      '(the server limit is set with the collector; bodies up to 16 MB are read to the end, so the client gets ' +
+      'this answer, then the connection is closed)',
+  ),
   UnsupportedMediaType: errorResponse(
-    '`unsupported_media_type`: send application/json (text/plain on create, identify)',
+    `\`unsupported_media_type\`: send application/json (text/plain from browsers, on ${[...BROWSER_ACTIONS].join(', ')})`,
   ),
   TooManyRequests: errorResponse('`rate_limited` (publishable keys: per address and per site)', {
     'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
@@ -193,7 +213,10 @@ const COMMON_ERRORS: ErrorName[] = [
 const ACTION_DOCS: Record<keyof typeof ROUTE_ACTIONS, ActionDoc> = {
   create: {
     summary: 'Create a lead',
-    description: 'Needs name and a valid email. An email that already has a lead on the site is a 409.',
+    description:
+      'Needs name and a valid email. With a secret key, an email that already has a lead on the site is a 409 ' +
+      'naming it. With a publishable key (pages), it is a submission to that lead instead (empty fields filled, ' +
+      'kept for the owner), and the answer is the same 202 acknowledgement as for a new lead.',
     body: 'CreateRequest',
     ok: { 201: { description: 'The new lead', schema: ref('CreateResponse') } },
     errors: [...COMMON_ERRORS, 'Conflict', 'TooManyRequests', 'Internal'],
@@ -235,7 +258,9 @@ const ACTION_DOCS: Record<keyof typeof ROUTE_ACTIONS, ActionDoc> = {
       "Needs visitor_id. Stores the visitor's behaviour (cumulative, so a replay is idempotent), then updates " +
       "the linked lead (lead_id, or the visitor's), links the lead that has the email, creates one from the " +
       'email, or stores only the visitor (`lead: null`). Publishable keys may call it from allowed origins, ' +
-      'with text/plain JSON and the key in the body.',
+      'with text/plain JSON and the key in the body: their contact fields fill empty fields (and their own ' +
+      "earlier ones) and never overwrite the owner's, every submission is kept on the lead, and the answer is a " +
+      '202 acknowledgement that holds nothing stored.',
     body: 'IdentifyRequest',
     ok: {
       200: { description: 'Linked or updated', schema: ref('IdentifyResponse') },
@@ -245,11 +270,29 @@ const ACTION_DOCS: Record<keyof typeof ROUTE_ACTIONS, ActionDoc> = {
   },
 };
 
-const BROWSER_SUB_ROUTES = new Set(['create', 'identify']);
+const BROWSER_BODIES: Record<string, string> = { create: 'BrowserCreateRequest', identify: 'BrowserIdentifyRequest' };
+const browserBody = (action: string) => ref(BROWSER_BODIES[action] ?? 'LeadsInput');
 
-function leadsOperation(operationId: string, doc: ActionDoc, browser: boolean, bodySchema: Json = ref(doc.body)) {
+/** The acknowledgement every browser (publishable-key) call of this operation gets, new or existing email alike. */
+const ACKNOWLEDGEMENT = {
+  description:
+    'A publishable key: accepted. The same answer whatever is stored (no lead, no id, no field), so an existing ' +
+    'email and a new one look alike',
+  schema: ref('Acknowledgement'),
+};
+
+function leadsOperation(
+  operationId: string,
+  doc: ActionDoc,
+  browserActions: string[],
+  bodySchema: Json = ref(doc.body),
+) {
   const content: Json = json(bodySchema);
-  if (browser) content['text/plain'] = { schema: bodySchema };
+  if (browserActions.length) {
+    const schemas = browserActions.map(browserBody);
+    content['text/plain'] = { schema: schemas.length === 1 ? schemas[0] : { anyOf: schemas } };
+  }
+  const ok = browserActions.length ? { ...doc.ok, [ACKNOWLEDGED]: ACKNOWLEDGEMENT } : doc.ok;
   return {
     operationId,
     tags: ['leads'],
@@ -258,10 +301,7 @@ function leadsOperation(operationId: string, doc: ActionDoc, browser: boolean, b
     requestBody: { required: true, content },
     responses: {
       ...Object.fromEntries(
-        Object.entries(doc.ok).map(([status, ok]) => [
-          status,
-          { description: ok.description, content: json(ok.schema) },
-        ]),
+        Object.entries(ok).map(([status, ok]) => [status, { description: ok.description, content: json(ok.schema) }]),
       ),
       ...Object.fromEntries(doc.errors.map((name) => [STATUS_OF[name], responseRef(name)])),
     },
@@ -284,11 +324,13 @@ function leadsPaths(): Record<string, Json> {
   const paths: Record<string, Json> = {};
   for (const sub of Object.keys(ROUTE_ACTIONS) as (keyof typeof ROUTE_ACTIONS)[]) {
     const doc = ACTION_DOCS[sub];
-    paths[`${LEADS_PATH}/${sub}`] = { post: leadsOperation(`leads_${sub}`, doc, BROWSER_SUB_ROUTES.has(sub)) };
+    const action = ROUTE_ACTIONS[sub];
+    const browser = BROWSER_ACTIONS.has(action) ? [action] : [];
+    paths[`${LEADS_PATH}/${sub}`] = { post: leadsOperation(`leads_${sub}`, doc, browser) };
   }
   const update = paths[`${LEADS_PATH}/update`] as Json;
   update.put = {
-    ...leadsOperation('leads_update_put', ACTION_DOCS.update, false),
+    ...leadsOperation('leads_update_put', ACTION_DOCS.update, BROWSER_ACTIONS.has('update') ? ['update'] : []),
     summary: 'Update a lead (PUT alias)',
   };
   paths[LEADS_PATH] = {
@@ -320,7 +362,7 @@ function leadsPaths(): Record<string, Json> {
         },
         errors: [...COMMON_ERRORS, 'NotFound', 'Conflict', 'TooManyRequests', 'Internal'],
       },
-      true,
+      [...BROWSER_ACTIONS],
     ),
   };
   return paths;
@@ -413,9 +455,11 @@ export function buildOpenApiDocument(): Json {
         'Every leads route answers JSON; every error is `{success:false, error:{code, message, issues?}}`. ' +
         'Server code authenticates with a secret key (`Authorization: Bearer lt_sk_...` or `x-api-key`); the key ' +
         'decides the site, so `site_id` may be left out (a different one is a 403). Pages use a publishable key ' +
-        `(lt_pk_...) in the body field \`${BROWSER_KEY_FIELD}\`, for identify and create only, from the site's ` +
-        'allowed origins.',
+        `(lt_pk_...) in the body field \`${BROWSER_KEY_FIELD}\`, for ${[...BROWSER_ACTIONS].join(' and ')} only, ` +
+        "from the site's allowed origins: it writes and never reads (`x-access-policy` lists what each kind of " +
+        'key may do).',
     },
+    'x-access-policy': ACCESS,
     tags: [
       { name: 'leads', description: 'The leads tool: create, list (get), update, qualify, identify' },
       { name: 'mcp', description: 'The same tool for AI agents, over the Model Context Protocol' },

@@ -2,19 +2,26 @@
  * The one storage interface. The core runs every action through it; SQLite and PostgreSQL implement it
  * (one Kysely codebase, two dialects) and pass the same conformance suite.
  */
-import type { Lead, LeadEvent, SortColumn, Visitor } from '@leadtrail/protocol';
+import type { Lead, LeadEvent, SortColumn, Submission, Visitor } from '@leadtrail/protocol';
 import type { Behaviour } from '../core/behaviour.ts';
 
 export type LeadFields = Omit<Lead, 'id' | 'site_id' | 'created_at' | 'updated_at'>;
 
-/** A lead as stored: the public record plus the behaviour given directly through create/update. */
+/** Which fields a browser wrote last: field name -> the visitor id that wrote it (null: a browser without one). */
+export type BrowserFields = Record<string, string | null>;
+
+/**
+ * A lead as stored: the public record plus the behaviour given directly through create/update, and which of its
+ * fields a browser filled (any other field's value was set by the owner or a secret-key caller).
+ */
 export interface StoredLead extends Lead {
   own_behaviour: Behaviour | null;
+  browser_fields: BrowserFields | null;
 }
 
 /** The public record: the stored lead without storage-only fields. */
 export function publicLead(lead: StoredLead): Lead {
-  const { own_behaviour: _, ...rest } = lead;
+  const { own_behaviour: _, browser_fields: __, ...rest } = lead;
   return rest;
 }
 
@@ -22,10 +29,15 @@ export interface NewLead extends LeadFields {
   id: string;
   site_id: string;
   own_behaviour: Behaviour | null;
+  browser_fields?: BrowserFields | null;
   created_at: string;
 }
 
-export type LeadPatch = Partial<LeadFields> & { own_behaviour?: Behaviour | null; updated_at: string };
+export type LeadPatch = Partial<LeadFields> & {
+  own_behaviour?: Behaviour | null;
+  browser_fields?: BrowserFields | null;
+  updated_at: string;
+};
 
 export interface LeadQuery {
   status?: Lead['status'];
@@ -52,6 +64,11 @@ export interface NewVisitor extends Behaviour {
 export type VisitorPatch = Partial<Behaviour> & { lead_id?: string | null; last_seen: string };
 
 export interface NewLeadEvent extends LeadEvent {
+  site_id: string;
+  lead_id: string;
+}
+
+export interface NewSubmission extends Submission {
   site_id: string;
   lead_id: string;
 }
@@ -101,6 +118,10 @@ export interface LeadOps {
   addEvent(...events: NewLeadEvent[]): Promise<void>;
   listEvents(siteId: string, leadId: string): Promise<LeadEvent[]>;
 
+  addSubmission(submission: NewSubmission): Promise<void>;
+  /** The lead's browser submissions, newest first. */
+  listSubmissions(siteId: string, leadId: string, limit: number): Promise<Submission[]>;
+
   getReceipt(siteId: string, eventId: string): Promise<Receipt | null>;
   /** Records that an event was applied; false when it already was (a concurrent replay). */
   putReceipt(siteId: string, eventId: string, receipt: Receipt, at: string): Promise<boolean>;
@@ -126,7 +147,30 @@ export interface SiteOps {
   setOwnerPassword(siteId: string, hash: string | null, at: string): Promise<void>;
 }
 
-export interface LeadStore extends LeadOps, SiteOps {
+/** A signed-in dashboard session. The cookie holds a random token; the store keeps only its SHA-256 (`id`). */
+export interface DashboardSession {
+  id: string;
+  site_id: string;
+  /** How the owner signed in: with a secret key (`ref` is its id) or the owner password (`ref` tags its hash). */
+  method: 'key' | 'password';
+  ref: string;
+  /** Random per session; the CSRF token is derived from it. */
+  nonce: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SessionOps {
+  createSession(session: DashboardSession): Promise<void>;
+  /** The session with this id, if it exists and has not expired at `now`. */
+  findSession(id: string, now: string): Promise<DashboardSession | null>;
+  deleteSession(id: string): Promise<void>;
+  /** Ends every session of a site signed in by `method` (all methods when omitted); returns how many. */
+  deleteSiteSessions(siteId: string, method?: DashboardSession['method']): Promise<number>;
+  pruneSessions(now: string): Promise<number>;
+}
+
+export interface LeadStore extends LeadOps, SiteOps, SessionOps {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in a transaction; reruns it (a few times) when it throws TransactionConflict or loses a race. */
   transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T>;

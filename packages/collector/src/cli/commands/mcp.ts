@@ -4,6 +4,8 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { verifyApiKey } from '../../auth/keys.ts';
+import { mayUseDoor } from '../../core/access.ts';
+import { contextFor } from '../../core/context.ts';
 import { createLeadsMcpServer } from '../../mcp/server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
@@ -18,7 +20,7 @@ export async function mcpCommand(args: string[]) {
     await store.close();
     throw error;
   });
-  if (found?.key.kind !== 'secret') {
+  if (!found || !mayUseDoor(found.key.kind, 'mcp')) {
     await store.close();
     throw new Error(
       found
@@ -28,7 +30,7 @@ export async function mcpCommand(args: string[]) {
   }
 
   const server = createLeadsMcpServer({
-    ctx: { store, siteId: found.site.id, ownerUserId: found.site.owner_user_id, keyKind: 'secret' },
+    ctx: contextFor(store, found.site, found.key.kind),
     siteName: found.site.name,
     onError: (error) =>
       process.stderr.write(`leadtrail: internal error: ${error instanceof Error ? error.message : String(error)}\n`),

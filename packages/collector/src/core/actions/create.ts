@@ -1,56 +1,46 @@
+/**
+ * create: a new lead; an email the site already has is a conflict (409 with its id). From a browser (publishable
+ * key), an email the site already has is a submission to that lead instead (submissions.ts), and either way the
+ * browser learns nothing of it (core/access.ts).
+ */
 import type { CreateInput } from '@leadtrail/protocol';
-import { type NewLead, publicLead } from '../../store/lead-store.ts';
-import { unionPages } from '../behaviour.ts';
-import type { ActionContext, ActionHandler } from '../context.ts';
-import { LeadsError } from '../errors.ts';
+import { type LeadOps, publicLead, TransactionConflict } from '../../store/lead-store.ts';
+import { ACCESS } from '../access.ts';
+import type { ActionContext, ActionHandler, ActionResult } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
+import { duplicateLead, newLead } from '../new-lead.ts';
+import { browserFieldsOfNewLead, recordSubmission, submitToLead, submittedFields } from '../submissions.ts';
 
-export const duplicateLead = (leadId: string | null) =>
-  new LeadsError(
-    'duplicate_lead',
-    'A lead with this email already exists on this site',
-    leadId ? { lead_id: leadId } : {},
+type Fields = Omit<CreateInput, 'site_id' | 'event_id'>;
+
+async function createFromBrowser(
+  tx: LeadOps,
+  ctx: ActionContext,
+  fields: Fields,
+  eventId: string | null,
+  now: string,
+): Promise<ActionResult> {
+  const submitted = submittedFields(fields);
+  const source = { visitorId: null, eventId, page: null };
+  const existing = await tx.findLeadByEmail(ctx.siteId, fields.email, { lock: true });
+  if (existing) {
+    const lead = await submitToLead(tx, existing, submitted, source, now);
+    return { status: 200, body: { success: true, lead: publicLead(lead) } };
+  }
+  const submissionId = uuidv7();
+  const lead = await tx.insertLead(
+    newLead(ctx, fields, now, browserFieldsOfNewLead(submitted, source, submissionId, false)),
   );
-
-/** A new lead record from create's or identify's fields; behaviour given here is the lead's own contribution. */
-export function newLead(ctx: ActionContext, input: Omit<CreateInput, 'site_id' | 'event_id'>, now: string): NewLead {
-  const { pages_visited, time_spent, visit_count, ...fields } = input;
-  const hasBehaviour = pages_visited !== undefined || time_spent !== undefined || visit_count !== undefined;
-  const own = hasBehaviour
-    ? { pages_visited: unionPages(pages_visited ?? []), time_spent: time_spent ?? 0, visit_count: visit_count ?? 0 }
-    : null;
-  return {
-    id: uuidv7(),
-    site_id: ctx.siteId,
-    user_id: fields.user_id ?? ctx.ownerUserId,
-    name: fields.name,
-    email: fields.email,
-    phone: fields.phone ?? null,
-    position: fields.position ?? null,
-    company: fields.company ?? null,
-    notes: fields.notes ?? null,
-    status: fields.status ?? 'new',
-    origin: fields.origin ?? null,
-    source: fields.source ?? null,
-    segment_id: fields.segment_id ?? null,
-    campaign_id: fields.campaign_id ?? null,
-    assignee_id: fields.assignee_id ?? null,
-    lead_score: fields.lead_score ?? null,
-    contact_info: fields.contact_info ?? null,
-    company_info: fields.company_info ?? null,
-    interest_level: fields.interest_level ?? null,
-    product_interest: fields.product_interest ?? null,
-    pages_visited: own?.pages_visited ?? [],
-    time_spent: own?.time_spent ?? 0,
-    visit_count: own?.visit_count ?? 0,
-    own_behaviour: own,
-    created_at: now,
-    status_changed_at: now,
-  };
+  // A concurrent request made the lead between the look-up and the insert: run again, as a submission to it.
+  if (!lead) throw new TransactionConflict('A lead with this email was created meanwhile');
+  await tx.addEvent({ site_id: ctx.siteId, lead_id: lead.id, type: 'created', from: null, to: lead.status, at: now });
+  await recordSubmission(tx, lead, submitted, source, Object.keys(submitted), now, submissionId);
+  return { status: 201, body: { success: true, lead: publicLead(lead) } };
 }
 
 export const create: ActionHandler<CreateInput> = async (tx, ctx, input, now) => {
-  const { site_id: _, event_id: __, ...fields } = input;
+  const { site_id: _, event_id, ...fields } = input;
+  if (ACCESS[ctx.keyKind].writes === 'fill-empty') return createFromBrowser(tx, ctx, fields, event_id ?? null, now);
   const existing = await tx.findLeadByEmail(ctx.siteId, fields.email);
   if (existing) throw duplicateLead(existing.id);
   const lead = await tx.insertLead(newLead(ctx, fields, now));

@@ -2,27 +2,30 @@
  * identify: stitch a visitor (one browser) to a lead. The visitor keeps its largest totals and the union of its
  * pages, so replays change nothing; then, in order: the lead named by lead_id or already linked is updated; else
  * the lead with the email is linked; else a lead is created from the email; else only the visitor is stored.
+ * An owner's caller (secret key) writes the fields it gives; a browser's (publishable key) fills under the rule of
+ * submissions.ts.
  */
 import type { IdentifyInput, Visitor } from '@leadtrail/protocol';
 import { type LeadOps, publicLead, type StoredLead, TransactionConflict } from '../../store/lead-store.ts';
 import { normalizeEmail } from '../../store/normalize.ts';
+import { ACCESS } from '../access.ts';
 import { type Behaviour, EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { uuidv7 } from '../ids.ts';
+import { applyLeadPatch, assertEmailFree, type Writer } from '../lead-patch.ts';
+import { duplicateLead, nameFromEmail, newLead } from '../new-lead.ts';
 import { recomputeLeadBehaviour } from '../recompute.ts';
-import { duplicateLead, newLead } from './create.ts';
-import { applyLeadPatch, assertEmailFree } from './update.ts';
-
-const MAX_NOTES = 20_000;
-
-type LeadFieldsOf<I> = Omit<I, 'site_id' | 'event_id' | 'visitor_id' | 'lead_id' | keyof Behaviour>;
-
-/** A new message is added to the notes, not written over them: a lead's earlier messages stay. */
-function appendNotes(current: string | null, message: string | undefined): string | undefined {
-  if (message === undefined || !message || current?.includes(message)) return undefined;
-  const joined = current ? `${current}\n\n${message}` : message;
-  return joined.length > MAX_NOTES ? joined.slice(joined.length - MAX_NOTES) : joined;
-}
+import {
+  appendNotes,
+  browserFieldsOfNewLead,
+  recordSubmission,
+  type SubmissionSource,
+  type SubmittedFields,
+  submissionPage,
+  submitToLead,
+  submittedFields,
+} from '../submissions.ts';
 
 /** A visitor this site has not seen: no lead, no behaviour yet. */
 const freshVisitor = (ctx: ActionContext, id: string, now: string): Visitor => ({
@@ -36,6 +39,20 @@ const freshVisitor = (ctx: ActionContext, id: string, now: string): Visitor => (
   last_seen: now,
 });
 
+/** What this identify tells: the writer, the contact fields as sent, and where they came from. */
+interface Telling {
+  writer: Writer;
+  fields: SubmittedFields;
+  source: SubmissionSource;
+}
+
+/** The linked lead, unless the browser now names another person (a shared device) by another email. */
+async function linkedLead(tx: LeadOps, ctx: ActionContext, input: IdentifyInput, linkedLeadId: string) {
+  const linked = await tx.getLead(ctx.siteId, linkedLeadId, { lock: true });
+  const samePerson = !input.email || !linked?.email || normalizeEmail(linked.email) === normalizeEmail(input.email);
+  return linked && samePerson ? linked : null;
+}
+
 /** The lead this identify is about, and whether it had to be created. */
 async function resolveLead(
   tx: LeadOps,
@@ -43,6 +60,7 @@ async function resolveLead(
   input: IdentifyInput,
   linkedLeadId: string | null,
   behaviour: Behaviour,
+  telling: Telling,
   now: string,
 ): Promise<{ lead: StoredLead | null; created: boolean }> {
   if (input.lead_id) {
@@ -51,36 +69,68 @@ async function resolveLead(
     await assertEmailFree(tx, lead, input.email);
     return { lead, created: false };
   }
-  if (linkedLeadId) {
-    const linked = await tx.getLead(ctx.siteId, linkedLeadId, { lock: true });
-    // A different email on a linked browser is another person (a shared device): it goes to that person's lead.
-    const samePerson = !input.email || !linked?.email || normalizeEmail(linked.email) === normalizeEmail(input.email);
-    if (linked && samePerson) {
-      await assertEmailFree(tx, linked, input.email);
-      return { lead: linked, created: false };
-    }
+  const linked = linkedLeadId ? await linkedLead(tx, ctx, input, linkedLeadId) : null;
+  // The owner's caller may give a linked lead without an email this one (refused if another lead has it); a browser
+  // naming an email that another lead has is that lead's person.
+  if (linked && (telling.writer === 'owner' || !input.email || linked.email)) {
+    if (telling.writer === 'owner') await assertEmailFree(tx, linked, input.email);
+    return { lead: linked, created: false };
   }
   if (!input.email) return { lead: null, created: false };
   const existing = await tx.findLeadByEmail(ctx.siteId, input.email, { lock: true });
   if (existing) return { lead: existing, created: false };
+  if (linked) return { lead: linked, created: false };
 
   const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, ...fields } = input;
-  const name = fields.name || input.email.split('@')[0] || input.email;
+  const name = fields.name || nameFromEmail(input.email);
+  const submissionId = uuidv7();
+  const browserFields =
+    telling.writer === 'browser'
+      ? browserFieldsOfNewLead(telling.fields, telling.source, submissionId, !fields.name)
+      : fields.name
+        ? null
+        : { name: null };
   // A new lead's only visitor is this one (no other request can see the lead before this transaction commits), so
   // its figures are this visitor's: written with the lead rather than recomputed from its visitors after.
   const inserted = await tx.insertLead({
-    ...newLead(ctx, { ...fields, name, email: input.email, origin: fields.origin ?? 'website' }, now),
+    ...newLead(ctx, { ...fields, name, email: input.email, origin: fields.origin ?? 'website' }, now, browserFields),
     ...sumBehaviour([EMPTY_BEHAVIOUR, behaviour]),
   });
-  // Its 'created' event is added with the 'identified' one, in one statement.
-  if (inserted) return { lead: inserted, created: true };
+  if (inserted) {
+    if (telling.writer === 'browser') {
+      await recordSubmission(
+        tx,
+        inserted,
+        telling.fields,
+        telling.source,
+        Object.keys(telling.fields),
+        now,
+        submissionId,
+      );
+    }
+    return { lead: inserted, created: true };
+  }
   // Created by a concurrent identify between our look-up and insert: link to it.
   const raced = await tx.findLeadByEmail(ctx.siteId, input.email, { lock: true });
   if (!raced) throw duplicateLead(null);
   return { lead: raced, created: false };
 }
 
+/** Writes what an identify tells to a lead that already existed. */
+async function tellLead(tx: LeadOps, lead: StoredLead, input: IdentifyInput, telling: Telling, now: string) {
+  if (telling.writer === 'browser') return submitToLead(tx, lead, telling.fields, telling.source, now);
+  const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, status, notes, ...fields } =
+    input;
+  // identify never changes an existing lead's status (qualify does), so a qualified lead is never reset to new.
+  return applyLeadPatch(tx, lead, { ...fields, notes: appendNotes(lead.notes, notes) }, now);
+}
+
 export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now) => {
+  const telling: Telling = {
+    writer: ACCESS[ctx.keyKind].writes === 'fill-empty' ? 'browser' : 'owner',
+    fields: submittedFields(input),
+    source: { visitorId: input.visitor_id, eventId: input.event_id ?? null, page: submissionPage(input.pages_visited) },
+  };
   const known = await tx.getVisitor(ctx.siteId, input.visitor_id, { lock: true });
   const visitor = known ?? freshVisitor(ctx, input.visitor_id, now);
   const behaviour = mergeVisitorReport(visitor, {
@@ -88,7 +138,7 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now
     time_spent: input.time_spent ?? 0,
     visit_count: input.visit_count ?? 0,
   });
-  const { lead: target, created } = await resolveLead(tx, ctx, input, visitor.lead_id, behaviour, now);
+  const { lead: target, created } = await resolveLead(tx, ctx, input, visitor.lead_id, behaviour, telling, now);
 
   const leadId = target?.id ?? visitor.lead_id;
   const state = { ...behaviour, lead_id: leadId, last_seen: now };
@@ -114,11 +164,7 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now
   await tx.addEvent(...events);
   let lead = target;
   if (!created) {
-    const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, status, notes, ...fields } =
-      input;
-    // identify never changes an existing lead's status (qualify does), so a qualified lead is never reset to new.
-    const patch: Partial<LeadFieldsOf<IdentifyInput>> = { ...fields, notes: appendNotes(lead.notes, notes) };
-    lead = await applyLeadPatch(tx, lead, patch, now);
+    lead = await tellLead(tx, lead, input, telling, now);
     lead = await recomputeLeadBehaviour(tx, lead, now);
   }
   return { status: created ? 201 : 200, body: { success: true, lead: publicLead(lead), visitor: savedVisitor } };

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMIT, type ListInput } from '@leadtrail/protocol';
+import { DEFAULT_LIMIT, type ListInput, MAX_SUBMISSIONS_SHOWN } from '@leadtrail/protocol';
 import { publicLead } from '../../store/lead-store.ts';
 import type { ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -7,13 +7,14 @@ export const list: ActionHandler<ListInput> = async (tx, ctx, input) => {
   if (input.lead_id) {
     const lead = await tx.getLead(ctx.siteId, input.lead_id);
     if (!lead) throw notFound();
-    const [visitors, events] = await Promise.all([
+    const [visitors, events, submissions] = await Promise.all([
       tx.listLeadVisitors(ctx.siteId, lead.id),
       tx.listEvents(ctx.siteId, lead.id),
+      tx.listSubmissions(ctx.siteId, lead.id, MAX_SUBMISSIONS_SHOWN),
     ]);
     return {
       status: 200,
-      body: { success: true, data: { lead: publicLead(lead), pagination: null, visitors, events } },
+      body: { success: true, data: { lead: publicLead(lead), pagination: null, visitors, events, submissions } },
     };
   }
   const { site_id: _, lead_id: __, limit = DEFAULT_LIMIT, offset = 0, ...filters } = input;

@@ -139,6 +139,11 @@ ol.history li { margin-bottom: .3rem; }
 .login { max-width: 27rem; margin: 3rem auto; }
 .login h1 { text-align: center; }
 .or { text-align: center; color: var(--muted); margin: .25rem 0 1rem; font-size: .85rem; }
+.submissions { list-style: none; padding: 0; margin: 0; }
+.submissions > li { border-top: 1px solid var(--line); padding: .6rem 0; }
+.submissions > li:first-child { border-top: 0; }
+form.adopt { display: inline; margin: 0 0 0 .5rem; }
+form.adopt button { padding: .1rem .5rem; font-size: .8rem; }
 .inline-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .75rem 0 0; }
 .inline-form label { margin: 0; }
 .key-once { background: #fffbeb; border: 1px solid #fcd34d; border-radius: 8px; padding: .75rem; }

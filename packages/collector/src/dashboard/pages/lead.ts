@@ -1,9 +1,11 @@
 /**
- * One lead: contact fields, status with one-click qualify, notes, and the journey (pages in order with titles and
- * times over all the lead's devices, active time, visits) with the status history.
+ * One lead: contact fields, status with one-click qualify, notes, the journey (pages in order with titles and
+ * times over all the lead's devices, active time, visits), the form submissions (each value one click from becoming
+ * the lead's) and the status history.
  */
-import { LEAD_STATUSES, type LeadEvent } from '@leadtrail/protocol';
+import { LEAD_STATUSES, type LeadEvent, SUBMISSION_FIELDS, type Submission } from '@leadtrail/protocol';
 import { html } from 'hono/html';
+import { BROWSER_EDIT } from '../../core/lead-patch.ts';
 import type { Owner } from '../auth.ts';
 import { formatDuration, formatTime, plural } from '../format.ts';
 import { buildJourney, type Journey } from '../journey.ts';
@@ -101,6 +103,50 @@ function journey(detail: LeadDetail, built: Journey) {
 </section>`;
 }
 
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  email: 'Email',
+  phone: 'Phone',
+  position: 'Position',
+  company: 'Company',
+  notes: 'Message',
+  origin: 'Origin',
+  source: 'Source',
+  contact_info: 'Contact info',
+  company_info: 'Company info',
+  interest_level: 'Interest',
+  product_interest: 'Product interest',
+};
+
+const shownValue = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** A submitted value the lead does not hold: one click makes it the lead's (an owner's edit, through update). */
+function adoptable(detail: LeadDetail, field: string, value: unknown) {
+  if (field === 'notes') return false;
+  return JSON.stringify(value) !== JSON.stringify(detail.lead[field as keyof LeadDetail['lead']] ?? null);
+}
+
+function submissionItem(owner: Owner, detail: LeadDetail, built: Journey, submission: Submission) {
+  const device = built.devices.find((d) => d.id === submission.visitor_id);
+  const fields = SUBMISSION_FIELDS.filter((f) => submission.fields[f] !== undefined);
+  const use = (field: string) =>
+    html`<form method="post" action="/leads/${detail.lead.id}/adopt" class="adopt">${csrfField(owner)}<input type="hidden" name="submission" value="${submission.id}"><input type="hidden" name="field" value="${field}"><button type="submit" aria-label="Use this ${FIELD_LABELS[field]?.toLowerCase() ?? field}">Use this</button></form>`;
+  return html`<li>
+  <p class="small"><strong>${formatTime(submission.at)}</strong>${submission.page ? html` from <code>${submission.page}</code>` : ''}${device && built.devices.length > 1 ? html` · device ${device.number}` : ''}${submission.visitor_id ? '' : ' · no tracked browser'}
+  <span class="muted">· ${submission.applied.length ? html`filled ${submission.applied.map((f) => FIELD_LABELS[f] ?? f).join(', ')}` : 'filled nothing (the lead already had these)'}</span></p>
+  <dl class="fields">${fields.map((f) => html`<dt>${FIELD_LABELS[f] ?? f}</dt><dd>${shownValue(submission.fields[f])}${adoptable(detail, f, submission.fields[f]) ? use(f) : ''}</dd>`)}</dl>
+</li>`;
+}
+
+function submissions(owner: Owner, detail: LeadDetail, built: Journey) {
+  if (!detail.submissions.length) return '';
+  return html`<section class="card" aria-labelledby="submissions-h" id="submissions">
+  <h2 id="submissions-h">Form submissions</h2>
+  <p class="muted small">What was sent from your site, as sent. A browser fills only empty fields (and its own earlier ones), never yours; “Use this” makes a value the lead’s.</p>
+  <ol class="submissions">${detail.submissions.map((s) => submissionItem(owner, detail, built, s))}</ol>
+</section>`;
+}
+
 function eventText(event: LeadEvent, built: Journey) {
   switch (event.type) {
     case 'created':
@@ -111,8 +157,10 @@ function eventText(event: LeadEvent, built: Journey) {
       const device = built.devices.find((d) => d.id === event.to);
       return html`Identified${device && built.devices.length > 1 ? ` on device ${device.number}` : ''} (form or <code>identify</code>)`;
     }
-    default:
-      return html`Edited ${event.to ? event.to.split(',').join(', ') : 'fields'}`;
+    default: {
+      const fields = event.to ? event.to.split(',').join(', ') : 'fields';
+      return event.from === BROWSER_EDIT ? html`A form filled ${fields}` : html`Edited ${fields}`;
+    }
   }
 }
 
@@ -143,6 +191,7 @@ ${flash('ok', data.info)}${flash('error', data.error)}
   ${notes(owner, data)}
 </div>
 ${journey(detail, built)}
+${submissions(owner, detail, built)}
 ${history(detail, built)}`,
   });
 }

@@ -1,20 +1,27 @@
 /**
  * The leads REST front door: the seed's sub-routes, PUT update, and POST /leads with `action`.
- * It only translates HTTP to `runLeadsAction` and back; the rules live in the core.
+ * It only translates HTTP to `runLeadsAction` and back; what each key may do is the core's access policy.
  */
-import { BROWSER_BODY_LIMIT, type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
+import { type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
+import { keyKindOf } from '../../auth/keys.ts';
+import {
+  ACCESS,
+  assertDoor,
+  checkHttpRequest,
+  contentAccepted,
+  readLimit,
+  unsupportedContent,
+} from '../../core/access.ts';
+import { contextFor } from '../../core/context.ts';
 import { invalidInput, LeadsError, toLeadsError } from '../../core/errors.ts';
 import { runLeadsAction } from '../../core/run-action.ts';
 import { bodyKindOf, readJsonBody } from '../body.ts';
-import { actionContext, authenticate, checkBrowserRules, takeKey } from '../caller.ts';
+import { authenticate, takeKey } from '../caller.ts';
 import { corsHeaders } from '../cors.ts';
 import { errorResponse } from '../errors.ts';
 import { errorFields } from '../log.ts';
 import type { AppEnv, AppOptions } from '../options.ts';
-
-/** Browser routes: these accept text/plain JSON, which a page can send without a CORS preflight. */
-const BROWSER_ACTIONS = new Set<LeadsAction>(['identify', 'create']);
 
 export function leadsRoutes(options: AppOptions) {
   const { store, limits } = options;
@@ -22,23 +29,31 @@ export function leadsRoutes(options: AppOptions) {
 
   async function handle(c: Context<AppEnv>, routeAction: LeadsAction | undefined) {
     try {
-      const kind = bodyKindOf(c);
-      if (!kind) throw new LeadsError('unsupported_media_type', 'Send Content-Type: application/json');
-      if (kind === 'text' && routeAction && !BROWSER_ACTIONS.has(routeAction)) {
-        throw new LeadsError('unsupported_media_type', 'text/plain is accepted only on identify and create');
-      }
-      const { value: body, bytes } = await readJsonBody(c, kind === 'text' ? BROWSER_BODY_LIMIT : limits.bodyBytes);
+      const content = bodyKindOf(c);
+      if (!content || !contentAccepted(content, routeAction)) throw unsupportedContent(content, routeAction);
+      const { value: body, bytes } = await readJsonBody(c, readLimit(content, limits.bodyBytes));
       const key = takeKey(c, body);
       const ip = c.get('clientIp');
-      if (key?.startsWith('lt_pk_')) {
+      const claimed = key ? keyKindOf(key) : null;
+      if (claimed && ACCESS[claimed].rateLimits === 'address-and-site') {
         const wait = options.ipLimiter.take(ip);
         if (wait) throw new LeadsError('rate_limited', 'Too many requests from this address', { retryAfter: wait });
       }
       const caller = await authenticate(store, key);
+      const kind = caller.key.kind;
       c.set('siteId', caller.site.id);
-      checkBrowserRules(c, caller, bytes, options.selfOrigin(c));
-      if (caller.key.kind === 'publishable') {
-        corsHeaders(c, c.req.header('origin')!);
+      assertDoor(kind, 'rest');
+      checkHttpRequest(kind, {
+        content,
+        bytes,
+        origin: c.req.header('origin'),
+        fetchSite: c.req.header('sec-fetch-site'),
+        selfOrigin: options.selfOrigin(c),
+        allowedOrigins: caller.site.allowed_origins,
+        serverLimit: limits.bodyBytes,
+      });
+      if (ACCESS[kind].origin === 'site-origins') corsHeaders(c, c.req.header('origin')!);
+      if (ACCESS[kind].rateLimits === 'address-and-site') {
         const wait = options.siteLimiter.take(caller.site.id);
         if (wait) throw new LeadsError('rate_limited', 'Too many requests for this site', { retryAfter: wait });
       } else {
@@ -46,7 +61,7 @@ export function leadsRoutes(options: AppOptions) {
         if (wait) throw new LeadsError('rate_limited', 'Too many requests with this key', { retryAfter: wait });
       }
       const input = withAction(body, routeAction);
-      const ctx = actionContext(store, caller, options.now);
+      const ctx = contextFor(store, caller.site, caller.key.kind, options.now);
       const result = await runLeadsAction(ctx, input);
       return c.json(result.body, result.status);
     } catch (error) {

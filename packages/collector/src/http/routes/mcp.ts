@@ -4,12 +4,14 @@
  */
 import { findForbiddenKey } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
+import { assertDoor } from '../../core/access.ts';
+import { contextFor } from '../../core/context.ts';
 import { LeadsError, toLeadsError } from '../../core/errors.ts';
 import { inputProblem } from '../../core/input-guard.ts';
 import { serveMcpRequest } from '../../mcp/http-transport.ts';
 import { createLeadsMcpServer } from '../../mcp/server.ts';
 import { bodyKindOf, readJsonBody } from '../body.ts';
-import { actionContext, authenticate, headerKey } from '../caller.ts';
+import { authenticate, headerKey } from '../caller.ts';
 import { errorResponse } from '../errors.ts';
 import { errorFields } from '../log.ts';
 import type { AppEnv, AppOptions } from '../options.ts';
@@ -89,12 +91,10 @@ export function mcpRoutes(options: AppOptions) {
       }
       const caller = await authenticate(store, headerKey(c));
       c.set('siteId', caller.site.id);
-      if (caller.key.kind !== 'secret') {
-        throw new LeadsError('forbidden', 'MCP needs a secret key (lt_sk_...); publishable keys are only for browsers');
-      }
+      assertDoor(caller.key.kind, 'mcp');
       const wait = options.keyLimiter.take(caller.key.id);
       if (wait) throw new LeadsError('rate_limited', 'Too many requests with this key', { retryAfter: wait });
-      const ctx = actionContext(store, caller, options.now);
+      const ctx = contextFor(store, caller.site, caller.key.kind, options.now);
       const server = createLeadsMcpServer({
         ctx,
         siteName: caller.site.name,

@@ -174,4 +174,39 @@ CREATE TABLE owner_passwords (
       );
     },
   },
+  // Browser submissions and dashboard sessions: see the SQLite migration of the same name.
+  '030_submissions_and_sessions': {
+    async up(db) {
+      await run(
+        db,
+        `
+ALTER TABLE leads ADD COLUMN browser_fields json;
+CREATE TABLE lead_submissions (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id uuid NOT NULL UNIQUE,
+  site_id uuid NOT NULL,
+  lead_id uuid NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  visitor_id uuid,
+  event_id uuid,
+  page text,
+  fields json NOT NULL,
+  applied json NOT NULL,
+  at timestamptz NOT NULL
+);
+CREATE INDEX lead_submissions_lead ON lead_submissions (lead_id, seq);
+CREATE TABLE dashboard_sessions (
+  id text PRIMARY KEY,
+  site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  method text NOT NULL CHECK (method IN ('key', 'password')),
+  ref text NOT NULL,
+  nonce text NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX dashboard_sessions_site ON dashboard_sessions (site_id);
+CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires_at)
+`,
+      );
+    },
+  },
 };

@@ -1,9 +1,15 @@
 /** Rows to records: one place that knows how each dialect hands back JSON and timestamps. */
-import type { Lead, LeadEvent, StoredPage, Visitor } from '@leadtrail/protocol';
+import type { Lead, LeadEvent, StoredPage, Submission, Visitor } from '@leadtrail/protocol';
 import type { Selectable } from 'kysely';
 import type { Behaviour } from '../../core/behaviour.ts';
-import type { StoredLead } from '../lead-store.ts';
-import type { LeadEventsTable, LeadsTable, VisitorsTable } from './schema.ts';
+import type { BrowserFields, DashboardSession, StoredLead } from '../lead-store.ts';
+import type {
+  DashboardSessionsTable,
+  LeadEventsTable,
+  LeadSubmissionsTable,
+  LeadsTable,
+  VisitorsTable,
+} from './schema.ts';
 
 export const decodeJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 export const encodeJson = (value: unknown): string => JSON.stringify(value);
@@ -42,6 +48,7 @@ export function rowToLead(row: Selectable<LeadsTable>): StoredLead {
     updated_at: toIso(row.updated_at),
     status_changed_at: toIsoOrNull(row.status_changed_at),
     own_behaviour: decodeJson(row.own_behaviour) as Behaviour | null,
+    browser_fields: decodeJson(row.browser_fields) as BrowserFields | null,
   };
 }
 
@@ -60,4 +67,28 @@ export function rowToVisitor(row: Selectable<VisitorsTable>): Visitor {
 
 export function rowToEvent(row: Selectable<LeadEventsTable>): LeadEvent {
   return { type: row.type, from: row.from_value, to: row.to_value, at: toIso(row.at) };
+}
+
+export function rowToSubmission(row: Selectable<LeadSubmissionsTable>): Submission {
+  return {
+    id: row.id,
+    visitor_id: row.visitor_id,
+    event_id: row.event_id,
+    page: row.page,
+    fields: decodeJson(row.fields) as Submission['fields'],
+    applied: decodeJson(row.applied) as string[],
+    at: toIso(row.at),
+  };
+}
+
+export function rowToSession(row: Selectable<DashboardSessionsTable>): DashboardSession {
+  return {
+    id: row.id,
+    site_id: row.site_id,
+    method: row.method,
+    ref: row.ref,
+    nonce: row.nonce,
+    created_at: toIso(row.created_at),
+    expires_at: toIso(row.expires_at),
+  };
 }

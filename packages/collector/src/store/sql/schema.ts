@@ -57,6 +57,8 @@ export interface LeadsTable {
   time_spent: number;
   visit_count: number;
   own_behaviour: NullableJson;
+  /** Fields last written by a browser (publishable key): field name -> the visitor id that wrote it (or null). */
+  browser_fields: NullableJson;
   created_at: Timestamp;
   updated_at: Timestamp;
   status_changed_at: NullableTimestamp;
@@ -91,6 +93,41 @@ export interface IngestReceiptsTable {
   created_at: Timestamp;
 }
 
+export interface LeadSubmissionsTable {
+  seq: Generated<number>;
+  id: string;
+  site_id: string;
+  lead_id: string;
+  visitor_id: string | null;
+  event_id: string | null;
+  page: string | null;
+  fields: Json;
+  applied: Json;
+  at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface OwnerPasswordsTable {
+  site_id: string;
+  hash: string;
+  updated_at: Timestamp;
+}
+
+export interface DashboardSessionsTable {
+  /** SHA-256 of the cookie's token: the database never holds a token that would sign anyone in. */
+  id: string;
+  site_id: string;
+  method: 'key' | 'password';
+  ref: string;
+  nonce: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   sites: SitesTable;
   site_origins: SiteOriginsTable;
@@ -99,4 +136,8 @@ export interface Database {
   visitors: VisitorsTable;
   lead_events: LeadEventsTable;
   ingest_receipts: IngestReceiptsTable;
+  lead_submissions: LeadSubmissionsTable;
+  settings: SettingsTable;
+  owner_passwords: OwnerPasswordsTable;
+  dashboard_sessions: DashboardSessionsTable;
 }

@@ -2,7 +2,7 @@
  * The LeadStore in one Kysely codebase for both SQL dialects (after atproto's pds/src/db): the dialect object
  * supplies the connection, migrations, the search predicate and row locks; every query is written once here.
  */
-import type { LeadEvent, SortColumn, Visitor } from '@leadtrail/protocol';
+import type { LeadEvent, SortColumn, Submission, Visitor } from '@leadtrail/protocol';
 import {
   type Insertable,
   type Kysely,
@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import {
   type ApiKey,
+  type DashboardSession,
   DuplicateEmailError,
   type LeadOps,
   type LeadPatch,
@@ -21,6 +22,7 @@ import {
   type LeadStore,
   type NewLead,
   type NewLeadEvent,
+  type NewSubmission,
   type NewVisitor,
   publicLead,
   type Receipt,
@@ -30,10 +32,20 @@ import {
 } from '../lead-store.ts';
 import { normalizeEmail, normalizePhone } from '../normalize.ts';
 import type { SqlDialect } from './dialect.ts';
-import { decodeJson, encodeJson, encodeNullableJson, rowToEvent, rowToLead, rowToVisitor, toIso } from './rows.ts';
+import {
+  decodeJson,
+  encodeJson,
+  encodeNullableJson,
+  rowToEvent,
+  rowToLead,
+  rowToSession,
+  rowToSubmission,
+  rowToVisitor,
+  toIso,
+} from './rows.ts';
 import type { Database, LeadsTable } from './schema.ts';
 
-const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour'] as const;
+const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour', 'browser_fields'] as const;
 /** Sorted case-insensitively; the others sort by value. */
 const TEXT_SORTS = new Set<SortColumn>(['name', 'email', 'company', 'origin']);
 /** May be null: nulls go last in either direction, the same on both dialects. */
@@ -229,6 +241,35 @@ class SqlLeadOps implements LeadOps {
       .orderBy('seq')
       .execute();
     return rows.map(rowToEvent);
+  }
+
+  async addSubmission(submission: NewSubmission) {
+    await this.db
+      .insertInto('lead_submissions')
+      .values({
+        id: submission.id,
+        site_id: submission.site_id,
+        lead_id: submission.lead_id,
+        visitor_id: submission.visitor_id,
+        event_id: submission.event_id,
+        page: submission.page,
+        fields: encodeJson(submission.fields),
+        applied: encodeJson(submission.applied),
+        at: submission.at,
+      })
+      .execute();
+  }
+
+  async listSubmissions(siteId: string, leadId: string, limit: number): Promise<Submission[]> {
+    const rows = await this.db
+      .selectFrom('lead_submissions')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('lead_id', '=', leadId)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToSubmission);
   }
 
   async getReceipt(siteId: string, eventId: string): Promise<Receipt | null> {
@@ -444,14 +485,10 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  // The dashboard's settings and owner passwords (migration 010_dashboard).
-
-  private get dashboardDb() {
-    return this.dialect.db as unknown as Kysely<DashboardTables>;
-  }
+  // The dashboard's settings, owner passwords and sessions.
 
   async putSettingIfAbsent(key: string, value: string) {
-    const db = this.dashboardDb;
+    const db = this.db;
     await db
       .insertInto('settings')
       .values({ key, value })
@@ -463,7 +500,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
 
   async getOwnerPassword(siteId: string) {
     if (!isUuid(siteId)) return null;
-    const row = await this.dashboardDb
+    const row = await this.db
       .selectFrom('owner_passwords')
       .select('hash')
       .where('site_id', '=', siteId)
@@ -472,7 +509,7 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
   }
 
   async setOwnerPassword(siteId: string, hash: string | null, at: string) {
-    const db = this.dashboardDb;
+    const db = this.db;
     if (hash === null) {
       await db.deleteFrom('owner_passwords').where('site_id', '=', siteId).execute();
       return;
@@ -483,10 +520,35 @@ export class SqlLeadStore extends SqlLeadOps implements LeadStore {
       .onConflict((oc) => oc.column('site_id').doUpdateSet({ hash, updated_at: at }))
       .execute();
   }
-}
 
-/** The dashboard's tables (migration 010_dashboard); only its methods above use them. */
-interface DashboardTables {
-  settings: { key: string; value: string };
-  owner_passwords: { site_id: string; hash: string; updated_at: string };
+  async createSession(session: DashboardSession) {
+    await this.db.insertInto('dashboard_sessions').values(session).execute();
+  }
+
+  async findSession(id: string, now: string) {
+    const row = await this.db
+      .selectFrom('dashboard_sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row ? rowToSession(row) : null;
+  }
+
+  async deleteSession(id: string) {
+    await this.db.deleteFrom('dashboard_sessions').where('id', '=', id).execute();
+  }
+
+  async deleteSiteSessions(siteId: string, method?: DashboardSession['method']) {
+    if (!isUuid(siteId)) return 0;
+    let query = this.db.deleteFrom('dashboard_sessions').where('site_id', '=', siteId);
+    if (method) query = query.where('method', '=', method);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async pruneSessions(now: string) {
+    const result = await this.db.deleteFrom('dashboard_sessions').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
