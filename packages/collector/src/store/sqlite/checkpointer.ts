@@ -55,9 +55,17 @@ export function startCheckpointer(path: string, intervalMs = 250): Checkpointer 
   return {
     async stop() {
       if (failed) return;
+      // Held until the worker has closed its connection: an unreferenced worker would let the event loop run dry
+      // meanwhile, and a caller awaiting the store's close would never resume (a script's top-level await exits 13).
+      worker.ref();
       const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
       worker.postMessage('stop');
-      await Promise.race([Promise.all([stopped, exited]), new Promise((r) => setTimeout(r, 5000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, 5000);
+      });
+      await Promise.race([Promise.all([stopped, exited]), timeout]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
