@@ -82,8 +82,21 @@ export function rng(seed: number) {
 const START = Date.parse('2024-01-01T00:00:00.000Z');
 const SPAN = 2 * 365 * 86_400_000;
 
-/** Lead number i of n: created in order over two years, so created_at grows with i. */
-export function benchLead(i: number, n: number, siteId: string, userId: string, random: () => number) {
+/** When the leads were created: from `start`, over `span` ms (default: two years from 2024-01-01). */
+export interface Period {
+  start: number;
+  span: number;
+}
+
+/** Lead number i of n: created in order over the period, so created_at grows with i. */
+export function benchLead(
+  i: number,
+  n: number,
+  siteId: string,
+  userId: string,
+  random: () => number,
+  period: Period = { start: START, span: SPAN },
+) {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
   const first = pick(FIRST);
   const last = pick(LAST);
@@ -104,7 +117,7 @@ export function benchLead(i: number, n: number, siteId: string, userId: string, 
     }
     roll -= weight;
   }
-  const created = START + Math.floor((i / n) * SPAN) + Math.floor(random() * 60_000);
+  const created = period.start + Math.floor((i / n) * period.span) + Math.floor(random() * 60_000);
   const updated = created + Math.floor(random() * 30 * 86_400_000);
   const phone = random() < 0.5 ? `+1 555 ${String(Math.floor(random() * 10_000_000)).padStart(7, '0')}` : null;
   const pages = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, k) => ({
@@ -152,6 +165,7 @@ export interface LoadOptions {
   batchesPerTransaction?: number;
   onProgress?: (loaded: number) => void;
   seed?: number;
+  period?: Period;
 }
 
 /** Inserts n leads for one site; returns the seconds it took. */
@@ -171,7 +185,8 @@ export async function bulkLoadLeads(
     await db.transaction().execute(async (trx) => {
       for (let b = 0; b < perTx && i < n; b++) {
         const rows: Insertable<LeadsTable>[] = [];
-        for (let k = 0; k < batch && i < n; k++, i++) rows.push(benchLead(i, n, siteId, userId, random));
+        for (let k = 0; k < batch && i < n; k++, i++)
+          rows.push(benchLead(i, n, siteId, userId, random, options.period));
         await trx.insertInto('leads').values(rows).execute();
       }
     });

@@ -2,6 +2,7 @@
 export { allowOrigins, firstRunSite } from './auth/first-run.ts';
 export { createApiKey, createSiteWithKeys, hashKey, verifyApiKey } from './auth/keys.ts';
 export { pruneReceiptsDaily, stopOnSignals } from './cli/commands/serve.ts';
+export { countLeads, leadsPerDay } from './core/aggregates.ts';
 export type { ActionContext, ActionResult } from './core/context.ts';
 export { LeadsError } from './core/errors.ts';
 export { runLeadsAction } from './core/run-action.ts';

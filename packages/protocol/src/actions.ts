@@ -51,17 +51,23 @@ export const createEntries = {
   ...optionalAll({ ...contactFields, ...leadAttributes, ...behaviour }),
 };
 
+/** What a list is filtered by; aggregates (counts by status, leads per day) take the same filters. */
+const filterFields = {
+  status: f.status,
+  origin: f.origin,
+  segment_id: f.segment_id,
+  campaign_id: f.campaign_id,
+  assignee_id: f.assignee_id,
+  user_id: f.user_id,
+  search: f.search,
+};
+
+export const filterEntries = { site_id: v.optional(f.site_id), ...optionalAll(filterFields) };
+
 export const listEntries = {
-  site_id: v.optional(f.site_id),
+  ...filterEntries,
   ...optionalAll({
     lead_id: f.lead_id,
-    status: f.status,
-    origin: f.origin,
-    segment_id: f.segment_id,
-    campaign_id: f.campaign_id,
-    assignee_id: f.assignee_id,
-    user_id: f.user_id,
-    search: f.search,
     limit: f.limit,
     offset: f.offset,
     sort_by: f.sort_by,
@@ -105,12 +111,14 @@ const hasLookup = <T extends { lead_id?: string; email?: string; phone?: string 
 const LOOKUP_MESSAGE = 'one of lead_id, email or phone is required to find the lead';
 
 export const CreateInput = v.strictObject(createEntries);
+export const LeadFilters = v.strictObject(filterEntries);
 export const ListInput = v.strictObject(listEntries);
 export const UpdateInput = v.strictObject(updateEntries);
 export const QualifyInput = v.pipe(v.strictObject(qualifyEntries), v.check(hasLookup, LOOKUP_MESSAGE));
 export const IdentifyInput = v.strictObject(identifyEntries);
 
 export type CreateInput = v.InferOutput<typeof CreateInput>;
+export type LeadFilters = v.InferOutput<typeof LeadFilters>;
 export type ListInput = v.InferOutput<typeof ListInput>;
 export type UpdateInput = v.InferOutput<typeof UpdateInput>;
 export type QualifyInput = v.InferOutput<typeof QualifyInput>;

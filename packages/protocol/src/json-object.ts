@@ -2,22 +2,8 @@ import * as v from 'valibot';
 
 const MAX_JSON_BYTES = 8 * 1024;
 const MAX_DEPTH = 5;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * The path of the first key that could pollute a prototype, anywhere in the input, or null. Checked before
- * validation, because schemas silently drop such keys (which would change stored data without saying so).
- */
-export function findForbiddenKey(value: unknown, path = ''): string | null {
-  if (value === null || typeof value !== 'object') return null;
-  for (const key of Object.keys(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return here;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], here);
-    if (found) return found;
-  }
-  return null;
-}
+/** Keys that could pollute a prototype: refused anywhere in an input (schemas would silently drop them). */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Why a free-form JSON value is refused, or null: too deep, too large or carrying prototype-polluting keys. */
 export function jsonObjectProblem(value: unknown): string | null {
@@ -25,7 +11,7 @@ export function jsonObjectProblem(value: unknown): string | null {
     if (depth > MAX_DEPTH) return `must be nested at most ${MAX_DEPTH} levels deep`;
     if (node === null || typeof node !== 'object') return null;
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key)) return `must not use the key "${key}"`;
+      if (RESERVED_KEYS.has(key)) return `must not use the key "${key}"`;
       const problem = walk((node as Record<string, unknown>)[key], depth + 1);
       if (problem) return problem;
     }

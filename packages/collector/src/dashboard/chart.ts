@@ -1,30 +1,18 @@
 /**
- * Leads over time: new leads per day (UTC) for the last 30 days, stacked by their current status, drawn as plain
+ * Leads over time: new leads per day (UTC) for the last 30 days, stacked by their current status, with the list's
+ * filters, drawn as plain
  * SVG (classes only, coloured by the stylesheet: nothing inline, so the strict CSP holds).
  */
-import { LEAD_STATUSES, type LeadStatus } from '@leadtrail/protocol';
+import { LEAD_STATUSES } from '@leadtrail/protocol';
 import { html } from 'hono/html';
+import { type DayCounts, leadsPerDay } from '../core/aggregates.ts';
 import type { ActionContext } from '../core/context.ts';
-import { listLeads } from './leads.ts';
 
 export const CHART_DAYS = 30;
-const PAGE = 500;
-/** At most this many list pages (20,000 leads in 30 days); beyond, the chart says it shows the newest only. */
-const MAX_PAGES = 40;
-
-export interface DayCounts {
-  day: string;
-  counts: Record<LeadStatus, number>;
-  total: number;
-}
 
 export interface ChartData {
   days: DayCounts[];
-  /** True when more leads were created in the period than the chart read. */
-  truncated: boolean;
 }
-
-const emptyCounts = () => Object.fromEntries(LEAD_STATUSES.map((s) => [s, 0])) as Record<LeadStatus, number>;
 
 /** The days of the chart, oldest first, as YYYY-MM-DD in UTC. */
 export function chartDays(now: Date, days = CHART_DAYS): string[] {
@@ -34,39 +22,9 @@ export function chartDays(now: Date, days = CHART_DAYS): string[] {
   );
 }
 
-/** Pages through the list action (newest first) until the period is passed. */
-export async function leadsPerDay(ctx: ActionContext, now: Date): Promise<ChartData> {
-  const keys = chartDays(now);
-  const first = keys[0] ?? '';
-  const byDay = new Map(keys.map((day) => [day, { day, counts: emptyCounts(), total: 0 }]));
-  let truncated = false;
-  for (let page = 0; ; page++) {
-    if (page === MAX_PAGES) {
-      truncated = true;
-      break;
-    }
-    const { leads, pagination } = await listLeads(ctx, {
-      sort_by: 'created_at',
-      sort_order: 'desc',
-      limit: PAGE,
-      offset: page * PAGE,
-    });
-    let passed = false;
-    for (const lead of leads) {
-      const day = lead.created_at.slice(0, 10);
-      if (day < first) {
-        passed = true;
-        break;
-      }
-      const bucket = byDay.get(day);
-      if (bucket) {
-        bucket.counts[lead.status]++;
-        bucket.total++;
-      }
-    }
-    if (passed || !pagination.has_more) break;
-  }
-  return { days: [...byDay.values()], truncated };
+/** New leads per day matching the list's filters (search, status, origin): one GROUP BY in the store. */
+export async function chartData(ctx: ActionContext, now: Date, filters: Record<string, unknown>): Promise<ChartData> {
+  return { days: await leadsPerDay(ctx, filters, chartDays(now)) };
 }
 
 const WIDTH = 900;
@@ -97,16 +55,16 @@ export function renderChart(data: ChartData) {
   const bars = data.days.map((day, i) => {
     const x = round(LEFT + i * slot + (slot - barWidth) / 2);
     let base = 0;
-    const parts = LEAD_STATUSES.filter((s) => day.counts[s] > 0).map((status) => {
-      const top = base + day.counts[status];
+    const parts = LEAD_STATUSES.filter((s) => day.by_status[s] > 0).map((status) => {
+      const top = base + day.by_status[status];
       const rect = html`<rect class="bar-${status}" x="${x}" y="${y(top)}" width="${barWidth}" height="${round(y(base) - y(top))}"></rect>`;
       base = top;
       return rect;
     });
     const label = `${day.day}: ${day.total} new lead${day.total === 1 ? '' : 's'}${
       day.total
-        ? ` (${LEAD_STATUSES.filter((s) => day.counts[s])
-            .map((s) => `${day.counts[s]} ${s}`)
+        ? ` (${LEAD_STATUSES.filter((s) => day.by_status[s])
+            .map((s) => `${day.by_status[s]} ${s}`)
             .join(', ')})`
         : ''
     }`;
@@ -127,7 +85,7 @@ export function renderChart(data: ChartData) {
     ${bars}
   </svg></div>
   <figcaption>
-    <span>New leads per day (UTC), last ${data.days.length} days: <strong>${total}</strong>${data.truncated ? ' (newest leads only)' : ''}</span>
+    <span>New leads per day (UTC), last ${data.days.length} days: <strong>${total}</strong></span>
     <span class="legend">${LEAD_STATUSES.map((s) => html`<span class="key"><i class="swatch bar-${s}"></i>${s}</span>`)}</span>
   </figcaption>
 </figure>`;

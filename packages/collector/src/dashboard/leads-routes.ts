@@ -2,7 +2,7 @@
 import { LEAD_STATUSES, type LeadStatus } from '@leadtrail/protocol';
 import type { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
-import { leadsPerDay } from './chart.ts';
+import { chartData } from './chart.ts';
 import { type DashContext, type DashEnv, type Deps, formText } from './context.ts';
 import { exportStream } from './csv.ts';
 import { requireOwner } from './guard.ts';
@@ -19,7 +19,7 @@ import {
 import { errorPage } from './pages/error.ts';
 import { leadPage } from './pages/lead.ts';
 import { leadsPage } from './pages/leads.ts';
-import { listFilters, parseFilters } from './query.ts';
+import { filterInput, listFilters, parseFilters } from './query.ts';
 
 const EXPORT_PAGE = 500;
 
@@ -57,10 +57,10 @@ export function leadsRoutes(app: Hono<DashEnv>, deps: Deps) {
     const filters = parseFilters(c.req.query());
     const ctx = ctxOf(c);
     try {
-      // The chart reads up to 30 days of leads: it heads the first page only, not every page of a long list.
+      // The chart heads the first page only, not every page of a long list.
       const [counts, chart, list] = await Promise.all([
         statusCounts(ctx, filters),
-        filters.page === 1 ? leadsPerDay(ctx, deps.now()) : null,
+        filters.page === 1 ? chartData(ctx, deps.now(), filterInput(filters)) : null,
         listPage(ctx, filters),
       ]);
       return c.html(leadsPage({ owner, filters, counts, chart, list }));

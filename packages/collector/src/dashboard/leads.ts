@@ -2,20 +2,14 @@
  * The dashboard's only way to leads: `runLeadsAction`, the core every front door calls, with a secret-kind context
  * for the signed-in site. Listing, counts, the chart, the export, qualify and notes all go through it.
  */
-import {
-  type GetOneResponse,
-  LEAD_STATUSES,
-  type Lead,
-  type LeadStatus,
-  type ListResponse,
-  type Pagination,
-} from '@leadtrail/protocol';
+import type { GetOneResponse, Lead, LeadStatus, ListResponse, Pagination } from '@leadtrail/protocol';
+import { countLeads } from '../core/aggregates.ts';
 import { type ActionContext, contextFor } from '../core/context.ts';
 import { LeadsError } from '../core/errors.ts';
 import { runLeadsAction } from '../core/run-action.ts';
 import type { AppOptions } from '../http/options.ts';
 import type { Site } from '../store/lead-store.ts';
-import { type LeadFilters, listFilters, PAGE_SIZE } from './query.ts';
+import { filterInput, type LeadFilters, listFilters, PAGE_SIZE } from './query.ts';
 
 export type LeadDetail = GetOneResponse['data'];
 
@@ -34,15 +28,10 @@ export async function listLeads(
 export const listPage = (ctx: ActionContext, filters: LeadFilters) =>
   listLeads(ctx, { ...listFilters(filters), limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
 
-/** How many leads match the search and origin, in all and per status: one cheap indexed list call each. */
+/** How many leads match the search and origin, in all and per status: one GROUP BY. */
 export async function statusCounts(ctx: ActionContext, filters: LeadFilters) {
-  const base = { ...listFilters(filters, { status: true }), limit: 1 };
-  const [all, ...each] = await Promise.all([
-    listLeads(ctx, base),
-    ...LEAD_STATUSES.map((status) => listLeads(ctx, { ...base, status })),
-  ]);
-  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s, i) => [s, each[i]?.pagination.total ?? 0]));
-  return { all: all.pagination.total, byStatus: byStatus as Record<LeadStatus, number> };
+  const counts = await countLeads(ctx, filterInput(filters, { status: true }));
+  return { all: counts.total, byStatus: counts.by_status };
 }
 
 /** The lead with its visitors (devices) and history; null when the site has no such lead. */

@@ -50,13 +50,18 @@ export function filtersQuery(filters: LeadFilters, overrides: Partial<LeadFilter
   return text ? `?${text}` : '';
 }
 
-/** The list action's filters and sort for these URL values (paging is added by the caller). */
-export function listFilters(filters: LeadFilters, without: { status?: boolean } = {}) {
+/** The filters (search, status, origin) of these URL values, as the core's filter input; `status` can be left out. */
+export function filterInput(filters: LeadFilters, without: { status?: boolean } = {}) {
   return {
     ...(filters.q ? { search: filters.q } : {}),
     ...(filters.status && !without.status ? { status: filters.status } : {}),
     ...(filters.origin ? { origin: filters.origin } : {}),
-    sort_by: filters.sort,
-    sort_order: filters.order,
   };
 }
+
+/** The list action's filters and sort for these URL values (paging is added by the caller). */
+export const listFilters = (filters: LeadFilters) => ({
+  ...filterInput(filters),
+  sort_by: filters.sort,
+  sort_order: filters.order,
+});

@@ -2,7 +2,7 @@
  * The one storage interface. The core runs every action through it; SQLite and PostgreSQL implement it
  * (one Kysely codebase, two dialects) and pass the same conformance suite.
  */
-import type { Lead, LeadEvent, SortColumn, Submission, Visitor } from '@leadtrail/protocol';
+import type { Lead, LeadEvent, LeadStatus, SortColumn, Submission, Visitor } from '@leadtrail/protocol';
 import type { Behaviour } from '../core/behaviour.ts';
 
 export type LeadFields = Omit<Lead, 'id' | 'site_id' | 'created_at' | 'updated_at'>;
@@ -39,7 +39,8 @@ export type LeadPatch = Partial<LeadFields> & {
   updated_at: string;
 };
 
-export interface LeadQuery {
+/** What leads are read: list's filters, and (for aggregates) a creation period. */
+export interface LeadFilter {
   status?: Lead['status'];
   origin?: string;
   segment_id?: string;
@@ -47,6 +48,13 @@ export interface LeadQuery {
   assignee_id?: string;
   user_id?: string;
   search?: string;
+  /** Created at or after this instant (ISO 8601). */
+  created_from?: string;
+  /** Created before this instant (ISO 8601). */
+  created_before?: string;
+}
+
+export interface LeadQuery extends LeadFilter {
   sort_by: SortColumn;
   sort_order: 'asc' | 'desc';
   limit: number;
@@ -107,6 +115,10 @@ export interface LeadOps {
   /** Throws DuplicateEmailError when the new email belongs to another lead of the site. */
   updateLead(siteId: string, id: string, patch: LeadPatch): Promise<StoredLead>;
   listLeads(siteId: string, query: LeadQuery): Promise<{ leads: Lead[]; total: number }>;
+  /** How many leads match, per status (one GROUP BY). */
+  countLeadsByStatus(siteId: string, filter: LeadFilter): Promise<{ status: LeadStatus; count: number }[]>;
+  /** How many leads match, per UTC day of creation (YYYY-MM-DD) and status (one GROUP BY). */
+  countLeadsByDay(siteId: string, filter: LeadFilter): Promise<{ day: string; status: LeadStatus; count: number }[]>;
 
   getVisitor(siteId: string, id: string, opts?: { lock?: boolean }): Promise<Visitor | null>;
   /** Inserts, or returns null when the visitor already exists. */

@@ -2,7 +2,6 @@
  * POST /mcp: the `leads` tool over stateless Streamable HTTP, for agents that reach the collector over the network.
  * Same key as REST (a secret key, `Authorization: Bearer lt_sk_...`), same core, same answers.
  */
-import { findForbiddenKey } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
 import { assertDoor } from '../../core/access.ts';
 import { contextFor } from '../../core/context.ts';
@@ -49,9 +48,7 @@ async function readMessage(c: Context, limit: number): Promise<{ message: unknow
     }
     return { answer: rpcError(c, 400, -32700, 'Parse error: Invalid JSON') };
   }
-  const problem = inputProblem(message);
-  const polluting = problem ? null : findForbiddenKey(message);
-  const issue = problem ?? (polluting ? { path: polluting, message: 'is a reserved key and is not accepted' } : null);
+  const issue = inputProblem(message);
   if (issue) {
     const body = new LeadsError('invalid_input', `The input is not valid: ${issue.path} ${issue.message}`, {
       issues: [issue],

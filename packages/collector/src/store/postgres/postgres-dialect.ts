@@ -65,6 +65,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
       return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern})`;
     },
     textSortKey: (column) => sql`lower(${sql.ref(column)} COLLATE "C")`,
+    utcDay: (column) => sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
     isUniqueViolation: (error) => codeOf(error) === '23505',
     isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))),
     close: () => db.destroy(),

@@ -1,5 +1,5 @@
 /** What differs between SQLite and Postgres; everything else is one Kysely codebase (sql-store.ts). */
-import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
+import type { Expression, Kysely, Migration, RawBuilder, SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface SqlDialect {
@@ -20,6 +20,8 @@ export interface SqlDialect {
    * collation). Defaults to `lower(column)`, which is exactly that on SQLite.
    */
   textSortKey?(column: string): Expression<unknown>;
+  /** The UTC day (YYYY-MM-DD) of a timestamp column. */
+  utcDay(column: 'created_at'): RawBuilder<string>;
   /** Runs once the schema is up to date (SQLite: installs this connection's search queue). */
   afterMigrate?(): void;
   isUniqueViolation(error: unknown): boolean;

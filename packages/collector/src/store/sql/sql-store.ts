@@ -16,6 +16,7 @@ import {
   type ApiKey,
   type DashboardSession,
   DuplicateEmailError,
+  type LeadFilter,
   type LeadOps,
   type LeadPatch,
   type LeadQuery,
@@ -140,13 +141,38 @@ class SqlLeadOps implements LeadOps {
     }
   }
 
-  async listLeads(siteId: string, query: LeadQuery) {
+  /** The site's leads that pass the filter, as a query to select from. */
+  private filtered(siteId: string, filter: LeadFilter) {
     let base = this.db.selectFrom('leads').where('site_id', '=', siteId);
     for (const column of ['status', 'origin', 'segment_id', 'campaign_id', 'assignee_id', 'user_id'] as const) {
-      const value = query[column];
+      const value = filter[column];
       if (value !== undefined) base = base.where(column, '=', value);
     }
-    if (query.search) base = base.where(this.dialect.searchLeads(query.search));
+    if (filter.search) base = base.where(this.dialect.searchLeads(filter.search));
+    if (filter.created_from) base = base.where('created_at', '>=', filter.created_from);
+    if (filter.created_before) base = base.where('created_at', '<', filter.created_before);
+    return base;
+  }
+
+  async countLeadsByStatus(siteId: string, filter: LeadFilter) {
+    const rows = await this.filtered(siteId, filter)
+      .select((eb) => ['status', eb.fn.countAll().as('count')])
+      .groupBy('status')
+      .execute();
+    return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+  }
+
+  async countLeadsByDay(siteId: string, filter: LeadFilter) {
+    const day = this.dialect.utcDay('created_at');
+    const rows = await this.filtered(siteId, filter)
+      .select((eb) => [day.as('day'), 'status', eb.fn.countAll().as('count')])
+      .groupBy([day, 'status'])
+      .execute();
+    return rows.map((row) => ({ day: row.day, status: row.status, count: Number(row.count) }));
+  }
+
+  async listLeads(siteId: string, query: LeadQuery) {
+    const base = this.filtered(siteId, query);
 
     const column = query.sort_by;
     const key = TEXT_SORTS.has(column)

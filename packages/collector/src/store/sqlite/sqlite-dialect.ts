@@ -76,6 +76,8 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
       }
       return sql<boolean>`seq IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${ftsPhrase(search)})`;
     },
+    // Timestamps are stored as ISO 8601 text in UTC (`2026-12-04T10:00:00.000Z`): the day is its first ten characters.
+    utcDay: (column) => sql<string>`substr(${sql.ref(column)}, 1, 10)`,
     isUniqueViolation: (error) =>
       typeof error === 'object' &&
       error !== null &&

@@ -1,0 +1,67 @@
+/**
+ * Aggregates (counts per status, new leads per UTC day) agree with what `list` finds under the same filters, on
+ * both stores, and follow the access policy: a publishable key reads no counts either.
+ */
+import { countLeads, LeadsError, leadsPerDay } from '@leadtrail/collector';
+import { beforeAll, expect, it } from 'vitest';
+import { createTestSite } from '../support/collector.ts';
+import { describeEachStore, uuid } from '../support/conformance.ts';
+
+describeEachStore('aggregates', (env) => {
+  let ctx: Parameters<typeof countLeads>[0];
+  const days = ['2026-03-01', '2026-03-02', '2026-03-03'];
+
+  beforeAll(async () => {
+    const { handle } = env();
+    const site = await createTestSite(handle.store);
+    const created = await handle.store.getSite(site.siteId);
+    ctx = { store: handle.store, siteId: site.siteId, ownerUserId: created!.owner_user_id, keyKind: 'secret' };
+    const { runLeadsAction } = await import('@leadtrail/collector');
+    // Leads created at known instants (the clock is the context's), with statuses, origins and a searchable word.
+    const plan: [string, string, string, string][] = [
+      ['2026-02-28T23:59:59.999Z', 'new', 'website', 'Before the period'],
+      ['2026-03-01T00:00:00.000Z', 'new', 'website', 'Ada Quokka'],
+      ['2026-03-01T12:00:00.000Z', 'qualified', 'referral', 'Bob Stone'],
+      ['2026-03-02T08:30:00.000Z', 'qualified', 'website', 'Cy Quokka'],
+      ['2026-03-03T23:59:59.999Z', 'lost', 'website', 'Di Reed'],
+      ['2026-03-04T00:00:00.000Z', 'new', 'website', 'After the period'],
+    ];
+    for (const [at, status, origin, name] of plan) {
+      const atCtx = { ...ctx, now: () => new Date(at) };
+      await runLeadsAction(atCtx, { action: 'create', name, email: `${uuid()}@agg.test`, origin, status });
+    }
+  });
+
+  it('counts per status, with list’s filters', async () => {
+    expect(await countLeads(ctx, {})).toEqual({
+      total: 6,
+      by_status: { new: 3, contacted: 0, qualified: 2, converted: 0, lost: 1 },
+    });
+    expect(await countLeads(ctx, { origin: 'website', search: 'quokka' })).toEqual({
+      total: 2,
+      by_status: { new: 1, contacted: 0, qualified: 1, converted: 0, lost: 0 },
+    });
+    expect((await countLeads(ctx, { status: 'qualified' })).total).toBe(2);
+  });
+
+  it('counts new leads per UTC day over the period, nothing outside it', async () => {
+    const perDay = await leadsPerDay(ctx, {}, days);
+    expect(perDay.map((d) => [d.day, d.total])).toEqual([
+      ['2026-03-01', 2],
+      ['2026-03-02', 1],
+      ['2026-03-03', 1],
+    ]);
+    expect(perDay[0]!.by_status).toMatchObject({ new: 1, qualified: 1 });
+    const filtered = await leadsPerDay(ctx, { status: 'qualified' }, days);
+    expect(filtered.map((d) => d.total)).toEqual([1, 1, 0]);
+  });
+
+  it('refuses bad filters and a publishable key, as list does', async () => {
+    await expect(countLeads(ctx, { status: 'bogus' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(countLeads(ctx, { limit: 5 })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(countLeads(ctx, { site_id: uuid() })).rejects.toMatchObject({ code: 'site_mismatch' });
+    const browser = { ...ctx, keyKind: 'publishable' as const };
+    await expect(countLeads(browser, {})).rejects.toBeInstanceOf(LeadsError);
+    await expect(leadsPerDay(browser, {}, days)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
