@@ -7,9 +7,11 @@
 import { openStore } from '@leadtrail/collector';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresMigrations } from '../../packages/collector/src/store/postgres/migrations.ts';
+import { migrationsFor } from '../../packages/collector/src/store/migrations/index.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
 import { runCli } from '../support/processes.ts';
+
+const postgresMigrations = migrationsFor('postgres');
 
 warnIfNoPostgres();
 

@@ -2,9 +2,9 @@
 import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { positiveIntFromEnv } from '../env-setting.ts';
+import { migrationsFor } from '../migrations/index.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
-import { postgresMigrations } from './migrations.ts';
 import { SchemaScopedPostgresDialect } from './schema-introspector.ts';
 
 export interface PostgresOptions {
@@ -48,7 +48,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
   return {
     name: 'postgres',
     db,
-    migrations: postgresMigrations,
+    migrations: migrationsFor('postgres'),
     migrationSchema,
     rowLocks: true,
     searchLeads(search) {

@@ -4,11 +4,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { positiveIntFromEnv } from '../env-setting.ts';
+import { migrationsFor } from '../migrations/index.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { groupCommitDialect } from './group-commit.ts';
-import { sqliteMigrations } from './migrations.ts';
 import { installSearchQueue } from './search-queue.ts';
 
 /** WAL pages after which a commit checkpoints by itself: only reached when the checkpoint worker falls behind. */
@@ -62,7 +62,7 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
     name: 'sqlite',
     db,
     raw,
-    migrations: sqliteMigrations,
+    migrations: migrationsFor('sqlite'),
     rowLocks: false,
     configVersion: () => driver.configVersion(),
     afterMigrate() {

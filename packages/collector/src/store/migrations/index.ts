@@ -1,0 +1,33 @@
+/**
+ * The migration history of both dialects, one file per migration with its SQLite and PostgreSQL text side by side.
+ * Append only: a shipped migration is never edited. Names sort in the order they run.
+ *
+ * Run by Kysely's Migrator at start-up and by `leadtrail migrate`; on Postgres inside one transaction that holds an
+ * advisory lock, so collectors starting at once against one database migrate it once. The dialects end with the same
+ * tables and columns; where their indexes differ, the migration says why (test/postgres/schema-parity.test.ts).
+ */
+import type { Migration } from 'kysely';
+import { initial } from './001-initial.ts';
+import { dashboard } from './010-dashboard.ts';
+import { searchIndexPerCommit } from './020-search-index-per-commit.ts';
+import { submissionsAndSessions } from './030-submissions-and-sessions.ts';
+
+/** One migration for each dialect; a dialect with nothing to do for it has none. */
+export interface DialectMigration {
+  sqlite?: Migration;
+  postgres?: Migration;
+}
+
+export const MIGRATIONS: Record<string, DialectMigration> = {
+  '001_initial': initial,
+  '010_dashboard': dashboard,
+  '020_search_index_per_commit': searchIndexPerCommit,
+  '030_submissions_and_sessions': submissionsAndSessions,
+};
+
+/** The history of one dialect, as Kysely's Migrator takes it. */
+export function migrationsFor(dialect: keyof DialectMigration): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(MIGRATIONS).flatMap(([name, migration]) => (migration[dialect] ? [[name, migration[dialect]]] : [])),
+  );
+}
