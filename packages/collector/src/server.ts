@@ -16,7 +16,8 @@ export interface ServerOptions {
   store: LeadStore;
   port?: number;
   host?: string;
-  trustProxy?: boolean;
+  /** Proxies you run in front of the collector (hops; 0, the default, = none): see AppOptions.trustProxy. */
+  trustProxy?: number;
   /** Per client address, publishable keys; `null` turns it off. */
   ipRateLimit?: RateLimit | null;
   /** Per site, publishable keys; `null` turns it off. */
@@ -61,7 +62,7 @@ export function appOptions(options: ServerOptions): AppOptions {
     siteLimiter: new RateLimiter(options.siteRateLimit === undefined ? DEFAULT_SITE_LIMIT : options.siteRateLimit),
     keyLimiter: new RateLimiter(options.keyRateLimit === undefined ? DEFAULT_KEY_LIMIT : options.keyRateLimit),
     selfOrigin: (c) => new URL(c.req.url).origin,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy ?? 0,
     trackerScript: existsSync(TRACKER_BUNDLE) ? readFileSync(TRACKER_BUNDLE, 'utf8') : null,
     log: options.log ?? stdoutLog,
     ...(options.now ? { now: options.now } : {}),

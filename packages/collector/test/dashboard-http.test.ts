@@ -22,13 +22,13 @@ beforeAll(async () => {
   handle = await openSqliteTestStore();
   site = await createTestSite(handle.store);
   other = await createTestSite(handle.store);
-  app = newApp(true);
+  app = newApp(1);
 });
 afterAll(async () => {
   await handle?.cleanup();
 });
 
-const newApp = (trustProxy = false) => createApp(appOptions({ store: handle.store, log: () => {}, trustProxy }));
+const newApp = (trustProxy = 0) => createApp(appOptions({ store: handle.store, log: () => {}, trustProxy }));
 
 type App = ReturnType<typeof createApp>;
 
@@ -121,7 +121,7 @@ describe('sign-in', () => {
     expect(response.headers.get('location')).toBe('/setup');
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^lt_session=[\w-]+\.[\w-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
-    const proxied = newApp(true);
+    const proxied = newApp(1);
     const secure = await request('/login', {
       ...form({ method: 'key', key: site.secretKey }),
       headers: { ...form({}).headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'leads.example.com' },
@@ -140,7 +140,7 @@ describe('sign-in', () => {
   });
 
   it('is rate-limited per address', async () => {
-    const limited = newApp(true);
+    const limited = newApp(1);
     const from = { ...form({}).headers, 'x-forwarded-for': '192.0.2.7' };
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {

@@ -9,7 +9,7 @@ import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
 
 const USAGE = `usage: leadtrail <command>
-  serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy]
+  serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy [N]]   N proxies of yours in front (bare: 1)
         [--ip-rate-limit 60/2] [--site-rate-limit 1000/200] [--key-rate-limit 1000/200]   BURST/PER_SECOND or off
   sites create --name NAME [--origin URL ...] [--json]
   sites list [--json]

@@ -1,7 +1,7 @@
 /**
  * CSRF protection for every change: a synchroniser token derived from the session (HMAC of its nonce) goes into
  * every form as a hidden field and must come back with every POST. POSTs from another origin are refused before
- * that (Origin and Sec-Fetch-Site), and the session cookie is SameSite=Lax besides.
+ * that (Sec-Fetch-Site, else Origin), and the session cookie is SameSite=Lax besides.
  */
 import type { Context } from 'hono';
 import { publicOrigin } from './security.ts';
@@ -16,10 +16,16 @@ export function csrfValid(secret: Buffer, claims: SessionClaims, given: unknown)
   return typeof given === 'string' && safeEqual(given, csrfToken(secret, claims));
 }
 
-/** A browser tells where a request comes from; a POST made by another site's page is refused outright. */
-export function crossSite(c: Context, trustProxy: boolean): boolean {
+/**
+ * A POST made by another site's page is refused outright. Sec-Fetch-Site decides when the browser sends it (every
+ * current browser does, and a page's script cannot set it): `same-origin`, or `none` for what the user did
+ * themselves, is this site whatever Host the collector sees, so a proxy that passes its upstream's Host (nginx's
+ * default) does not break the forms; anything else is another site. Only an older browser without it falls back
+ * to comparing Origin with the public origin. The CSRF token is required on every POST besides.
+ */
+export function crossSite(c: Context, trustProxy: number): boolean {
   const fetchSite = c.req.header('sec-fetch-site');
-  if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') return true;
+  if (fetchSite !== undefined) return fetchSite !== 'same-origin' && fetchSite !== 'none';
   const origin = c.req.header('origin');
   return origin !== undefined && origin !== publicOrigin(c, trustProxy);
 }

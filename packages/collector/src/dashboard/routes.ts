@@ -6,8 +6,9 @@
  * Mount it ahead of the app-wide security headers (they would replace the dashboard's CSP); it sets its own, and
  * answers only its own paths.
  */
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { LeadsError } from '../core/errors.ts';
+import { declaredLength, readBodyBytes } from '../http/body.ts';
 import { errorFields } from '../http/log.ts';
 import type { AppOptions } from '../http/options.ts';
 import { assetRoutes } from './assets.ts';
@@ -39,6 +40,24 @@ export const isDashboardPath = (path: string) =>
 /** Forms are small: notes are at most 20,000 characters. */
 const FORM_BYTES = 256 * 1024;
 
+/**
+ * Caps a form POST at FORM_BYTES. A larger one is read to its end and thrown away (within the bound of
+ * http/body.ts) before its 413 page, so a client that writes its whole body before reading still gets the page. A
+ * body whose declared length is within the cap is left to the handler (Node reads no more than declared); one with
+ * no length (chunked) is read here and handed on.
+ */
+const formLimit: MiddlewareHandler<DashEnv> = async (c, next) => {
+  if (c.req.method !== 'POST' || declaredLength(c) <= FORM_BYTES) return next();
+  try {
+    const body = new Uint8Array(await readBodyBytes(c, FORM_BYTES));
+    c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers: c.req.raw.headers, body });
+  } catch (error) {
+    if (!(error instanceof LeadsError && error.code === 'payload_too_large')) throw error;
+    return c.html(errorPage({ title: 'Too large', message: 'That form is too large to save.' }), 413);
+  }
+  return next();
+};
+
 export function dashboardRoutes(options: AppOptions) {
   const deps: Deps = {
     options,
@@ -46,13 +65,7 @@ export function dashboardRoutes(options: AppOptions) {
     now: () => (options.now ? options.now() : new Date()),
   };
   const app = new Hono<DashEnv>();
-  const limit = bodyLimit({
-    maxSize: FORM_BYTES,
-    onError: (c) => c.html(errorPage({ title: 'Too large', message: 'That form is too large to save.' }), 413),
-  });
-  for (const path of DASHBOARD_PATHS) {
-    app.use(path, dashboardHeaders, (c, next) => (c.req.method === 'POST' ? limit(c, next) : next()));
-  }
+  for (const path of DASHBOARD_PATHS) app.use(path, dashboardHeaders, formLimit);
   assetRoutes(app);
   signInRoutes(app, deps);
   leadsRoutes(app, deps);

@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { nearestHopValue } from '../http/client-address.ts';
 
 export const DASHBOARD_CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; " +
@@ -34,16 +35,24 @@ export const dashboardHeaders: MiddlewareHandler = async (c, next) => {
   if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
 };
 
-/** The origin the browser sees: behind a proxy you run (--trust-proxy), its X-Forwarded-Proto and -Host. */
-export function publicOrigin(c: Context, trustProxy: boolean): string {
+/**
+ * The origin the browser sees. Behind proxies you run (`--trust-proxy N`), the X-Forwarded-Proto and -Host set by
+ * the nearest of them: each header's rightmost entry (anything to its left came with the request, from the client).
+ * The origin is built anew from scheme and host: a forwarded host without a port means the scheme's default port,
+ * not the port the collector listens on.
+ */
+export function publicOrigin(c: Context, trustProxy: number): string {
   const url = new URL(c.req.url);
-  if (trustProxy) {
-    const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
-    const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
-    if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`;
-    if (host && /^[A-Za-z0-9.:[\]-]+$/.test(host)) url.host = host;
+  if (trustProxy < 1) return url.origin;
+  const proto = nearestHopValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
+  const host = nearestHopValue(c.req.header('x-forwarded-host'));
+  const scheme = proto === 'http' || proto === 'https' ? proto : url.protocol.slice(0, -1);
+  const authority = host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : url.host;
+  try {
+    return new URL(`${scheme}://${authority}`).origin;
+  } catch {
+    return url.origin;
   }
-  return url.origin;
 }
 
-export const isHttps = (c: Context, trustProxy: boolean) => publicOrigin(c, trustProxy).startsWith('https:');
+export const isHttps = (c: Context, trustProxy: number) => publicOrigin(c, trustProxy).startsWith('https:');

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { LeadsError } from '../core/errors.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
+import { clientAddress, trustedHops } from './client-address.ts';
 import { preflight } from './cors.ts';
 import { errorResponse } from './errors.ts';
 import { errorFields, redactPath } from './log.ts';
@@ -14,11 +15,7 @@ import { openapiRoute } from './routes/openapi.ts';
 import { trackerScriptRoute } from './routes/tracker-script.ts';
 import { securityHeaders } from './security-headers.ts';
 
-function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -26,13 +23,18 @@ function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): st
   }
 }
 
+/** The client's address: the socket's, or behind `hops` proxies you run, what the furthest of them saw. */
+const clientIp = (c: Parameters<typeof getConnInfo>[0], hops: number) =>
+  clientAddress(socketAddress(c), c.req.header('x-forwarded-for'), hops);
+
 export function createApp(options: AppOptions) {
+  const hops = trustedHops(options.trustProxy);
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
-    c.set('clientIp', clientIp(c, options.trustProxy));
+    c.set('clientIp', clientIp(c, hops));
     await next();
     // Method, route, status and timing only: never bodies, keys, emails or addresses.
     options.log({

@@ -17,10 +17,65 @@ const tooLarge = (limit: number) =>
   new LeadsError('payload_too_large', `The body is larger than ${Math.round(limit / 1024)} KB`);
 
 /**
- * A body cut short: the rest is not read, and the connection is closed after the answer so the client cannot keep
- * streaming into it (Node would otherwise read and discard the remainder to reuse the connection).
+ * How much of an oversized body is read (and thrown away) before the 413 is sent. A client such as Node's fetch
+ * writes its whole body before it reads the answer: a connection closed on unread bytes resets, and it sees a broken
+ * pipe instead of the 413. Past this bound the answer goes out at once, whatever the client then sees.
  */
-function refuseOversized(c: Context, limit: number): never {
+const DISCARD_BYTES = 16 * 1024 * 1024;
+
+/** The body length the request declares; NaN when it declares none (chunked). */
+export const declaredLength = (c: Context) => Number(c.req.header('content-length') ?? Number.NaN);
+
+/**
+ * Reads the rest of a body without keeping it, until it ends or `DISCARD_BYTES` have gone by in all (`read` were
+ * read before). Resolves true when the body ended within that bound.
+ */
+function discardIncoming(incoming: IncomingMessage, read = 0): Promise<boolean> {
+  return new Promise((resolve) => {
+    let size = read;
+    if (incoming.readableEnded || size > DISCARD_BYTES) {
+      resolve(incoming.readableEnded);
+      return;
+    }
+    const finish = (ended: boolean) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onFail);
+      incoming.off('close', onFail);
+      if (!ended) incoming.pause();
+      resolve(ended);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > DISCARD_BYTES) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onFail = () => finish(false);
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onFail);
+    incoming.on('close', onFail);
+    incoming.resume();
+  });
+}
+
+/** `discardIncoming` for a web stream (a request that did not come straight from Node's server). */
+async function discardStream(reader: ReadableStreamDefaultReader<Uint8Array>, read: number): Promise<void> {
+  let size = read;
+  while (size <= DISCARD_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+}
+
+/**
+ * Refuses an oversized body once `discarding` (the rest of it read and thrown away) is over, so that the client is
+ * reading when the answer comes. The connection is closed after it: past the bound the rest is never read.
+ */
+async function refuseOversized(c: Context, limit: number, discarding: Promise<unknown> | null): Promise<never> {
+  await discarding;
   c.header('Connection', 'close');
   throw tooLarge(limit);
 }
@@ -45,12 +100,8 @@ function readIncoming(c: Context, incoming: IncomingMessage, limit: number): Pro
       size += chunk.byteLength;
       if (size > limit) {
         done();
-        incoming.pause();
-        try {
-          refuseOversized(c, limit);
-        } catch (error) {
-          reject(error);
-        }
+        chunks.length = 0;
+        refuseOversized(c, limit, discardIncoming(incoming, size)).catch(reject);
         return;
       }
       chunks.push(chunk);
@@ -75,14 +126,7 @@ function readIncoming(c: Context, incoming: IncomingMessage, limit: number): Pro
   });
 }
 
-/** Reads at most `limit` bytes; a larger body is refused without reading the rest. */
-async function readBytes(c: Context, limit: number): Promise<Uint8Array> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN);
-  if (declared > limit) refuseOversized(c, limit);
-  const incoming = nodeRequest(c);
-  if (incoming) return readIncoming(c, incoming, limit);
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array();
+async function readStream(c: Context, stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -90,17 +134,34 @@ async function readBytes(c: Context, limit: number): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      refuseOversized(c, limit);
-    }
+    if (size > limit) return refuseOversized(c, limit, discardStream(reader, size));
     chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
 
+/**
+ * Reads at most `limit` bytes. A larger body is refused with 413 `payload_too_large` after reading and discarding
+ * the rest (up to `DISCARD_BYTES`; a body declared larger than that is refused without reading it).
+ */
+export async function readBodyBytes(c: Context, limit: number): Promise<Uint8Array> {
+  const incoming = nodeRequest(c);
+  const stream = incoming ? null : c.req.raw.body;
+  const declared = declaredLength(c);
+  if (declared > DISCARD_BYTES) return refuseOversized(c, limit, null);
+  if (declared > limit) {
+    return refuseOversized(
+      c,
+      limit,
+      incoming ? discardIncoming(incoming) : stream && discardStream(stream.getReader(), 0),
+    );
+  }
+  if (incoming) return readIncoming(c, incoming, limit);
+  return stream ? readStream(c, stream, limit) : new Uint8Array();
+}
+
 export async function readJsonBody(c: Context, limit: number): Promise<{ value: unknown; bytes: number }> {
-  const bytes = await readBytes(c, limit);
+  const bytes = await readBodyBytes(c, limit);
   if (!isUtf8(bytes)) throw new LeadsError('invalid_json', 'The body is not valid UTF-8');
   let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   // A byte order mark is not part of the JSON text (TextDecoder drops it too).

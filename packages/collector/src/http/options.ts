@@ -13,8 +13,11 @@ export interface AppOptions {
   keyLimiter: RateLimiter;
   /** The collector's own origin as the request reached it (a secret key is fine from its own pages). */
   selfOrigin: (c: Context) => string;
-  /** Trust X-Forwarded-For for the client address (behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * How many proxies you run stand in front (0 = none): the client address is counted that many hops in from the
+   * right of X-Forwarded-For, and X-Forwarded-Host/-Proto are read from the nearest of them only.
+   */
+  trustProxy: number;
   /** The built tracker, served at /leadtrail.js; null when it has not been built. */
   trackerScript: string | null;
   log: (entry: Record<string, unknown>) => void;

@@ -21,6 +21,43 @@ export function rateLimitOption(flag: string, value: string | undefined): RateLi
   return limit === 'off' ? null : limit;
 }
 
+const TRUST_PROXY = '--trust-proxy';
+
+function hopsOf(value: string): number {
+  const hops = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(hops)) {
+    throw new UsageError(`--trust-proxy takes the number of proxies you run in front (e.g. 1), got "${value}"`);
+  }
+  return hops;
+}
+
+/**
+ * `--trust-proxy [N]`: how many proxies you run stand in front (a bare flag means 1; absent or 0, none). Node's
+ * parseArgs has no optional values, so the flag and its number (`--trust-proxy=2` or `--trust-proxy 2`) are taken out
+ * of the arguments first; the last one given counts.
+ */
+export function takeTrustProxy(args: string[]): { rest: string[]; hops: number } {
+  const rest: string[] = [];
+  let hops = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (arg.startsWith(`${TRUST_PROXY}=`)) hops = hopsOf(arg.slice(TRUST_PROXY.length + 1));
+    else if (arg !== TRUST_PROXY) rest.push(arg);
+    // The word after the flag is its value, unless it is another flag.
+    else if (next === undefined || next.startsWith('-')) hops = 1;
+    else {
+      hops = hopsOf(next);
+      i++;
+    }
+  }
+  return { rest, hops };
+}
+
 /** Keeps serving until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish and closes the store. */
 export function stopOnSignals(server: RunningServer, store: LeadStore, extra: () => Promise<void> = async () => {}) {
   let stopping = false;
@@ -46,11 +83,11 @@ export function pruneReceiptsDaily(store: LeadStore) {
 }
 
 export async function serveCommand(args: string[]) {
-  const { values } = parse(args, {
+  const { rest, hops } = takeTrustProxy(args);
+  const { values } = parse(rest, {
     ...dbOption,
     port: { type: 'string' },
     host: { type: 'string' },
-    'trust-proxy': { type: 'boolean' },
     'ip-rate-limit': { type: 'string' },
     'site-rate-limit': { type: 'string' },
     'key-rate-limit': { type: 'string' },
@@ -65,7 +102,7 @@ export async function serveCommand(args: string[]) {
     store,
     port: parsePort(values.port, 8787),
     ...(values.host ? { host: values.host } : {}),
-    trustProxy: values['trust-proxy'] ?? false,
+    trustProxy: hops,
     ...Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined)),
   });
   pruneReceiptsDaily(store);
