@@ -1,6 +1,9 @@
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'converted', 'lost'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
+/** Where the leads tool's REST routes live (the seed's path). */
+export const LEADS_API_PATH = '/api/agents/tools/leads';
+
 /** Columns a list may be sorted by; anything else is refused, so sort input never reaches SQL. */
 export const SORT_COLUMNS = [
   'created_at',
@@ -16,6 +19,8 @@ export const SORT_COLUMNS = [
   'visit_count',
 ] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
+/** Sort columns holding text: sorted case-insensitively (ASCII), empty values last. */
+export const TEXT_SORT_COLUMNS: readonly SortColumn[] = ['name', 'email', 'company', 'origin'];
 
 export const ACTIONS = ['create', 'list', 'update', 'qualify', 'identify'] as const;
 export type LeadsAction = (typeof ACTIONS)[number];

@@ -23,6 +23,8 @@ const int = (min: number, max: number, description: string) =>
   );
 
 export const MAX_PAGES = 500;
+/** The longest notes a lead holds; appended form messages push the oldest text out past it. */
+export const MAX_NOTES = 20_000;
 
 /** A page as the tracker records it; a bare string is taken as a path, for callers of the published tool. */
 export const PageVisit = v.union([
@@ -57,7 +59,7 @@ export const fields = {
   phone: text(64, 'Phone number'),
   position: text(200, 'Job title/position'),
   company: text(200, 'Company name'),
-  notes: text(20_000, 'Notes'),
+  notes: text(MAX_NOTES, 'Notes'),
   status: v.pipe(v.picklist(LEAD_STATUSES), v.description('new, contacted, qualified, converted, lost')),
   origin: text(100, 'Lead source (e.g. website, referral)'),
   segment_id: uuid('Segment UUID'),

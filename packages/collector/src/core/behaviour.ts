@@ -12,7 +12,8 @@ export interface Behaviour {
 
 export const EMPTY_BEHAVIOUR: Behaviour = { pages_visited: [], time_spent: 0, visit_count: 0 };
 
-const pageKey = (p: StoredPage) => `${p.at ?? ''}\u0000${p.path}`;
+/** A page visit's identity: the same path at the same time is the same visit, from whichever device it came. */
+export const pageKey = (p: StoredPage) => `${p.at ?? ''}\u0000${p.path}`;
 
 /** Union of page lists, de-duplicated by (time, path), oldest first, keeping the newest MAX_PAGES. */
 export function unionPages(...lists: readonly (readonly (StoredPage | PageVisit)[])[]): StoredPage[] {

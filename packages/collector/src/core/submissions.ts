@@ -9,7 +9,7 @@
  * named there is the owner's once it has a value. A name made up from the email's local part is named with null: a
  * placeholder any browser may replace with a real name.
  */
-import { type PageVisit, SUBMISSION_FIELDS, type SubmissionField } from '@leadtrail/protocol';
+import { MAX_NOTES, type PageVisit, SUBMISSION_FIELDS, type SubmissionField } from '@leadtrail/protocol';
 import {
   type BrowserFields,
   DuplicateEmailError,
@@ -30,9 +30,6 @@ export interface SubmissionSource {
   /** The page it was sent from. */
   page: string | null;
 }
-
-/** The longest notes grow to by appended messages; the oldest text goes first. */
-export const MAX_NOTES = 20_000;
 
 /** A new message is added to the notes, not written over them: a lead's earlier messages stay. */
 export function appendNotes(current: string | null, message: string | undefined): string | undefined {

@@ -2,7 +2,8 @@
  * A lead's journey: the pages of all its visitors (devices) as one list in time order, each page labelled with the
  * device it was read on, and a marker where the visitor came back after a long pause.
  */
-import type { Lead, StoredPage, Visitor } from '@leadtrail/protocol';
+import type { Lead, Visitor } from '@leadtrail/protocol';
+import { pageKey } from '../core/behaviour.ts';
 
 /** A pause this long (the tracker's visit timeout) starts a new part of the journey. */
 const PAUSE_MS = 30 * 60 * 1000;
@@ -21,8 +22,6 @@ export interface Journey {
   steps: JourneyStep[];
   devices: (Visitor & { number: number })[];
 }
-
-const pageKey = (p: StoredPage) => `${p.at ?? ''}\u0000${p.path}`;
 
 export function buildJourney(lead: Lead, visitors: readonly Visitor[]): Journey {
   const deviceOf = new Map<string, number>();

@@ -35,7 +35,9 @@ export const DASHBOARD_PATHS = [
 
 /** Whether a path is the dashboard's (not the API's): for tools that list the API's routes. */
 export const isDashboardPath = (path: string) =>
-  /^\/(?:|login|logout|leads(?:\/.*)?|setup(?:\/.*)?|dashboard\.css|dashboard\.js)$/.test(path);
+  DASHBOARD_PATHS.some((pattern) =>
+    pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) || path === pattern.slice(0, -2) : path === pattern,
+  );
 
 /** Forms are small: notes are at most 20,000 characters. */
 const FORM_BYTES = 256 * 1024;

@@ -1,5 +1,6 @@
 /** The collector's HTTP app: small middlewares, then the routes. Every answer is JSON, errors in one shape. */
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { LEADS_API_PATH } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { LeadsError } from '../core/errors.ts';
@@ -56,9 +57,9 @@ export function createApp(options: AppOptions) {
     return c.json({ ok: true, store: options.store.kind });
   });
   app.route('/', trackerScriptRoute(options.trackerScript));
-  app.options('/api/agents/tools/leads/*', (c) => preflight(c, options.store));
-  app.options('/api/agents/tools/leads', (c) => preflight(c, options.store));
-  app.route('/api/agents/tools/leads', leadsRoutes(options));
+  app.options(`${LEADS_API_PATH}/*`, (c) => preflight(c, options.store));
+  app.options(LEADS_API_PATH, (c) => preflight(c, options.store));
+  app.route(LEADS_API_PATH, leadsRoutes(options));
   app.route('/', mcpRoutes(options));
   app.route('/', openapiRoute());
 

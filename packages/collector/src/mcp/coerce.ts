@@ -4,11 +4,9 @@
  * object or array the protocol expects before the core validates. A string that does not parse is left as it is:
  * the core then refuses it by name ("must be an object"), which tells the agent what to send instead.
  */
+import { isPlainObject } from '../core/input-guard.ts';
 
 const JSON_OBJECT_FIELDS = ['contact_info', 'company_info'] as const;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const NOT_JSON = Symbol('not json');
 

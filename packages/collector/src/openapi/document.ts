@@ -17,6 +17,7 @@ import {
   GetOneResponse,
   IdentifyResponse,
   identifyEntries,
+  LEADS_API_PATH,
   Lead,
   LeadEvent,
   LeadsInput,
@@ -36,7 +37,7 @@ import * as v from 'valibot';
 import { ACCESS, ACKNOWLEDGED, KEY_KINDS } from '../core/access.ts';
 import { SERVER_VERSION } from '../mcp/server.ts';
 
-export const LEADS_PATH = '/api/agents/tools/leads';
+export const LEADS_PATH = LEADS_API_PATH;
 
 type Json = Record<string, unknown>;
 

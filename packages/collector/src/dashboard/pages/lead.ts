@@ -3,7 +3,7 @@
  * times over all the lead's devices, active time, visits), the form submissions (each value one click from becoming
  * the lead's) and the status history.
  */
-import { LEAD_STATUSES, type LeadEvent, SUBMISSION_FIELDS, type Submission } from '@leadtrail/protocol';
+import { LEAD_STATUSES, type LeadEvent, MAX_NOTES, SUBMISSION_FIELDS, type Submission } from '@leadtrail/protocol';
 import { html } from 'hono/html';
 import { BROWSER_EDIT } from '../../core/lead-patch.ts';
 import type { Owner } from '../auth.ts';
@@ -63,7 +63,7 @@ function notes(owner: Owner, data: LeadPageData) {
   <form method="post" action="/leads/${lead.id}/notes">
     ${csrfField(owner)}
     <label class="muted small" for="notes">Notes (searchable)</label>
-    <textarea id="notes" name="notes" maxlength="20000">${data.draftNotes ?? lead.notes ?? ''}</textarea>
+    <textarea id="notes" name="notes" maxlength="${MAX_NOTES}">${data.draftNotes ?? lead.notes ?? ''}</textarea>
     <p><button class="primary" type="submit">Save notes</button></p>
   </form>
 </section>`;

@@ -1,5 +1,12 @@
 /** The leads list: counts per status, the chart, search and filters, a sortable table, paging and the export. */
-import { LEAD_STATUSES, type Lead, type LeadStatus, type Pagination, type SortColumn } from '@leadtrail/protocol';
+import {
+  LEAD_STATUSES,
+  type Lead,
+  type LeadStatus,
+  type Pagination,
+  type SortColumn,
+  TEXT_SORT_COLUMNS,
+} from '@leadtrail/protocol';
 import { html } from 'hono/html';
 import type { Owner } from '../auth.ts';
 import { type ChartData, renderChart } from '../chart.ts';
@@ -27,7 +34,8 @@ const COLUMNS: { label: string; sort?: SortColumn; num?: boolean; hideSm?: boole
   { label: 'Visits', sort: 'visit_count', num: true },
   { label: 'Created', sort: 'created_at' },
 ];
-const TEXT_SORTS = new Set<SortColumn>(['name', 'email', 'company', 'origin', 'status']);
+/** Columns whose first click sorts A to Z (the others start with the newest or largest). */
+const ASCENDING_FIRST = new Set<SortColumn>([...TEXT_SORT_COLUMNS, 'status']);
 
 export const statusBadge = (status: LeadStatus) => html`<span class="badge ${status}">${status}</span>`;
 
@@ -35,7 +43,7 @@ function header(filters: LeadFilters, column: (typeof COLUMNS)[number]) {
   const cls = [column.num ? 'num' : '', column.hideSm ? 'hide-sm' : ''].filter(Boolean).join(' ');
   if (!column.sort) return html`<th scope="col" class="${cls}">${column.label}</th>`;
   const active = filters.sort === column.sort;
-  const order = active ? (filters.order === 'asc' ? 'desc' : 'asc') : TEXT_SORTS.has(column.sort) ? 'asc' : 'desc';
+  const order = active ? (filters.order === 'asc' ? 'desc' : 'asc') : ASCENDING_FIRST.has(column.sort) ? 'asc' : 'desc';
   const href = `/leads${filtersQuery(filters, { sort: column.sort, order, page: 1 })}`;
   const sortAttr = active ? html` aria-sort="${filters.order === 'asc' ? 'ascending' : 'descending'}"` : '';
   const arrow = active ? (filters.order === 'asc' ? ' ↑' : ' ↓') : '';

@@ -2,7 +2,7 @@
  * The LeadStore in one Kysely codebase for both SQL dialects (after atproto's pds/src/db): the dialect object
  * supplies the connection, migrations, the search predicate and row locks; every query is written once here.
  */
-import type { LeadEvent, SortColumn, Submission, Visitor } from '@leadtrail/protocol';
+import { type LeadEvent, type SortColumn, type Submission, TEXT_SORT_COLUMNS, type Visitor } from '@leadtrail/protocol';
 import {
   type Insertable,
   type Kysely,
@@ -48,7 +48,7 @@ import type { Database, LeadsTable } from './schema.ts';
 
 const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour', 'browser_fields'] as const;
 /** Sorted case-insensitively; the others sort by value. */
-const TEXT_SORTS = new Set<SortColumn>(['name', 'email', 'company', 'origin']);
+const TEXT_SORTS = new Set<SortColumn>(TEXT_SORT_COLUMNS);
 /** May be null: nulls go last in either direction, the same on both dialects. */
 const NULLABLE_SORTS = new Set<SortColumn>(['email', 'company', 'origin', 'lead_score', 'status_changed_at']);
 
