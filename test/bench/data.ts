@@ -1,7 +1,8 @@
 /**
  * Realistic, deterministic leads for the store benchmark and the Postgres plan tests: names, emails, companies,
  * notes, a status mix and two years of timestamps, bulk-inserted with multi-row inserts in transactions straight
- * through the store's Kysely handle (the SQLite FTS triggers stay on, so the search index is built as in use).
+ * through the store's Kysely handle (on SQLite the connection's search-index queue sees them, so the index is built
+ * as in use).
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, LeadsTable } from '../../packages/collector/src/store/sql/schema.ts';

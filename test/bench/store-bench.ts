@@ -4,9 +4,9 @@
  *   LEADTRAIL_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx test/bench/store-bench.ts --leads 1000000
  *
  * For each store (a SQLite file in a temp dir; a Postgres schema of its own, dropped after):
- *  1. bulk-loads N realistic leads for one site (multi-row INSERTs, 10,000 rows per transaction; SQLite's FTS
- *     triggers stay on) and reports the rate; Postgres then gets VACUUM ANALYZE, which autovacuum would run soon
- *     after such a load anyway (planner statistics, visibility map);
+ *  1. bulk-loads N realistic leads for one site (multi-row INSERTs, 10,000 rows per transaction; SQLite's search
+ *     index is kept up to date at each commit, as in use) and reports the rate; Postgres then gets VACUUM ANALYZE,
+ *     which autovacuum would run soon after such a load anyway (planner statistics, visibility map);
  *  2. starts a real collector process (`leadtrail serve`) on loopback and measures, through HTTP, one request at a
  *     time: list with a search matching few rows, one matching many, filter + sort (status=qualified,
  *     sort_by=updated_at), the first page, and a deep page (offset 0.9 N): p50 / p95;

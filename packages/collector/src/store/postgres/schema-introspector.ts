@@ -2,8 +2,8 @@
  * What Kysely's Migrator asks of the database (does the schema exist, which tables does it hold), answered for the
  * connection's own schema only. Kysely's stock Postgres introspector lists the tables of every schema in the
  * database and calls has_schema_privilege() on each schema's name; when another client drops a schema meanwhile,
- * that call fails with "schema ... does not exist" and the collector could not start (CI caught it: test runs drop
- * their schemas while others start collectors). The Migrator only uses the names.
+ * that call fails with "schema ... does not exist" and the collector cannot start (test runs drop their schemas while
+ * others start collectors, and so may any tenant of a shared database). The Migrator only uses the names.
  */
 import {
   type DatabaseIntrospector,
