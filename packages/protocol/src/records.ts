@@ -12,6 +12,14 @@ export const StoredPage = v.object({
 });
 export type StoredPage = v.InferOutput<typeof StoredPage>;
 
+/** Behaviour figures: the pages read, active seconds, visits (a visitor's, or summed over a lead's visitors). */
+export const Behaviour = v.object({
+  pages_visited: v.array(StoredPage),
+  time_spent: v.number(),
+  visit_count: v.number(),
+});
+export type Behaviour = v.InferOutput<typeof Behaviour>;
+
 export const Lead = v.object({
   id: v.string(),
   site_id: v.string(),

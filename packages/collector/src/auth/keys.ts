@@ -35,11 +35,8 @@ type FoundKey = NonNullable<Awaited<ReturnType<LeadStore['findApiKeyByHash']>>>;
 const found = new WeakMap<LeadStore, Map<string, { version: string; found: FoundKey }>>();
 const CACHED_KEYS = 1000;
 
-const configVersionOf = (store: LeadStore): string | null =>
-  (store as { dialect?: { configVersion?: () => string } }).dialect?.configVersion?.() ?? null;
-
 async function findKey(store: LeadStore, hash: string): Promise<FoundKey | null> {
-  const version = configVersionOf(store);
+  const version = store.configVersion();
   if (version === null) return store.findApiKeyByHash(hash);
   let cache = found.get(store);
   const hit = cache?.get(hash);

@@ -2,13 +2,7 @@
  * Behaviour figures (pages, active seconds, visits). The tracker sends running totals, so a visitor's record keeps
  * the largest totals and the union of pages: replaying a submission changes nothing. A lead adds up its visitors.
  */
-import { MAX_PAGES, type PageVisit, type StoredPage } from '@leadtrail/protocol';
-
-export interface Behaviour {
-  pages_visited: StoredPage[];
-  time_spent: number;
-  visit_count: number;
-}
+import { type Behaviour, MAX_PAGES, type PageVisit, type StoredPage } from '@leadtrail/protocol';
 
 export const EMPTY_BEHAVIOUR: Behaviour = { pages_visited: [], time_spent: 0, visit_count: 0 };
 

@@ -1,6 +1,6 @@
 /** Changing a lead: one patch, its history (status changes and edits), and who owns each field afterwards. */
+import { normalizeEmail } from '@leadtrail/protocol';
 import type { BrowserFields, LeadOps, LeadPatch, StoredLead } from '../store/lead-store.ts';
-import { normalizeEmail } from '../store/normalize.ts';
 import { duplicateLead } from './new-lead.ts';
 
 /** Who is writing: the owner (a secret key, the dashboard, the CLI) or a browser (a publishable key). */

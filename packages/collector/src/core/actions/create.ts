@@ -4,11 +4,12 @@
  * browser learns nothing of it (core/access.ts).
  */
 import type { CreateInput } from '@leadtrail/protocol';
-import { type LeadOps, publicLead, TransactionConflict } from '../../store/lead-store.ts';
+import { type LeadOps, TransactionConflict } from '../../store/lead-store.ts';
 import { ACCESS } from '../access.ts';
 import type { ActionContext, ActionHandler, ActionResult } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { duplicateLead, newLead } from '../new-lead.ts';
+import { publicLead } from '../public-lead.ts';
 import { browserFieldsOfNewLead, recordSubmission, submitToLead, submittedFields } from '../submissions.ts';
 
 type Fields = Omit<CreateInput, 'site_id' | 'event_id'>;

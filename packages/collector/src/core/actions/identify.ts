@@ -5,16 +5,16 @@
  * An owner's caller (secret key) writes the fields it gives; a browser's (publishable key) fills under the rule of
  * submissions.ts.
  */
-import type { IdentifyInput, Visitor } from '@leadtrail/protocol';
-import { type LeadOps, publicLead, type StoredLead, TransactionConflict } from '../../store/lead-store.ts';
-import { normalizeEmail } from '../../store/normalize.ts';
+import { type Behaviour, type IdentifyInput, normalizeEmail, type Visitor } from '@leadtrail/protocol';
+import { type LeadOps, type StoredLead, TransactionConflict } from '../../store/lead-store.ts';
 import { ACCESS } from '../access.ts';
-import { type Behaviour, EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
+import { EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { applyLeadPatch, assertEmailFree, type Writer } from '../lead-patch.ts';
 import { duplicateLead, nameFromEmail, newLead } from '../new-lead.ts';
+import { publicLead } from '../public-lead.ts';
 import { recomputeLeadBehaviour } from '../recompute.ts';
 import {
   appendNotes,

@@ -1,7 +1,7 @@
 import { DEFAULT_LIMIT, type ListInput, MAX_SUBMISSIONS_SHOWN } from '@leadtrail/protocol';
-import { publicLead } from '../../store/lead-store.ts';
 import type { ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { publicLead } from '../public-lead.ts';
 
 export const list: ActionHandler<ListInput> = async (tx, ctx, input) => {
   if (input.lead_id) {
@@ -26,5 +26,5 @@ export const list: ActionHandler<ListInput> = async (tx, ctx, input) => {
     offset,
   });
   const pagination = { total, count: leads.length, offset, limit, has_more: offset + leads.length < total };
-  return { status: 200, body: { success: true, data: { leads, pagination } } };
+  return { status: 200, body: { success: true, data: { leads: leads.map(publicLead), pagination } } };
 };

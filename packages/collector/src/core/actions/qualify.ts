@@ -1,8 +1,9 @@
 import type { QualifyInput } from '@leadtrail/protocol';
-import { type LeadOps, publicLead, type StoredLead } from '../../store/lead-store.ts';
+import type { LeadOps, StoredLead } from '../../store/lead-store.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { LeadsError, notFound } from '../errors.ts';
 import { applyLeadPatch } from '../lead-patch.ts';
+import { publicLead } from '../public-lead.ts';
 
 /** By lead_id, else email, else phone; a phone shared by several leads is refused rather than guessed. */
 async function findLead(tx: LeadOps, ctx: ActionContext, input: QualifyInput): Promise<StoredLead> {

@@ -1,9 +1,9 @@
 import type { UpdateInput } from '@leadtrail/protocol';
-import { publicLead } from '../../store/lead-store.ts';
 import { EMPTY_BEHAVIOUR, unionPages } from '../behaviour.ts';
 import type { ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { applyLeadPatch, assertEmailFree } from '../lead-patch.ts';
+import { publicLead } from '../public-lead.ts';
 import { recomputeLeadBehaviour } from '../recompute.ts';
 
 const BEHAVIOUR_FIELDS = ['pages_visited', 'time_spent', 'visit_count'] as const;

@@ -22,6 +22,11 @@ export interface SqlDialect {
   textSortKey?(column: string): Expression<unknown>;
   /** The UTC day (YYYY-MM-DD) of a timestamp column. */
   utcDay(column: 'created_at'): RawBuilder<string>;
+  /**
+   * A value that changes whenever sites or keys may have changed (SQLite: its data_version and this connection's
+   * writes of them); absent where that cannot be told cheaply.
+   */
+  configVersion?(): string;
   /** Runs once the schema is up to date (SQLite: installs this connection's search queue). */
   afterMigrate?(): void;
   isUniqueViolation(error: unknown): boolean;

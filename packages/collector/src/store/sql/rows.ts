@@ -1,7 +1,6 @@
 /** Rows to records: one place that knows how each dialect hands back JSON and timestamps. */
-import type { Lead, LeadEvent, StoredPage, Submission, Visitor } from '@leadtrail/protocol';
+import type { Behaviour, Lead, LeadEvent, StoredPage, Submission, Visitor } from '@leadtrail/protocol';
 import type { Selectable } from 'kysely';
-import type { Behaviour } from '../../core/behaviour.ts';
 import type { BrowserFields, DashboardSession, StoredLead } from '../lead-store.ts';
 import type {
   DashboardSessionsTable,

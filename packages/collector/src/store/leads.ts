@@ -1,0 +1,74 @@
+/** Leads as the store keeps them, and the reads and writes of them. */
+import type { Behaviour, Lead, LeadStatus, SortColumn } from '@leadtrail/protocol';
+
+export type LeadFields = Omit<Lead, 'id' | 'site_id' | 'created_at' | 'updated_at'>;
+
+/** Which fields a browser wrote last: field name -> the visitor id that wrote it (null: a browser without one). */
+export type BrowserFields = Record<string, string | null>;
+
+/**
+ * A lead as stored: the public record plus the behaviour given directly through create/update, and which of its
+ * fields a browser filled (any other field's value was set by the owner or a secret-key caller).
+ */
+export interface StoredLead extends Lead {
+  own_behaviour: Behaviour | null;
+  browser_fields: BrowserFields | null;
+}
+
+export interface NewLead extends LeadFields {
+  id: string;
+  site_id: string;
+  own_behaviour: Behaviour | null;
+  browser_fields?: BrowserFields | null;
+  created_at: string;
+}
+
+export type LeadPatch = Partial<LeadFields> & {
+  own_behaviour?: Behaviour | null;
+  browser_fields?: BrowserFields | null;
+  updated_at: string;
+};
+
+/** What leads are read: list's filters, and (for aggregates) a creation period. */
+export interface LeadFilter {
+  status?: Lead['status'];
+  origin?: string;
+  segment_id?: string;
+  campaign_id?: string;
+  assignee_id?: string;
+  user_id?: string;
+  search?: string;
+  /** Created at or after this instant (ISO 8601). */
+  created_from?: string;
+  /** Created before this instant (ISO 8601). */
+  created_before?: string;
+}
+
+export interface LeadQuery extends LeadFilter {
+  sort_by: SortColumn;
+  sort_order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/** Reads and writes of leads. */
+export interface LeadRows {
+  getLead(siteId: string, id: string, opts?: { lock?: boolean }): Promise<StoredLead | null>;
+  findLeadByEmail(siteId: string, email: string, opts?: { lock?: boolean }): Promise<StoredLead | null>;
+  findLeadsByPhone(siteId: string, phone: string): Promise<StoredLead[]>;
+  /** Inserts, or returns null when the site already has a lead with this email (no error, no abort). */
+  insertLead(lead: NewLead): Promise<StoredLead | null>;
+  /** Throws DuplicateEmailError when the new email belongs to another lead of the site. */
+  updateLead(siteId: string, id: string, patch: LeadPatch): Promise<StoredLead>;
+  listLeads(siteId: string, query: LeadQuery): Promise<{ leads: StoredLead[]; total: number }>;
+  /** How many leads match, per status (one GROUP BY). */
+  countLeadsByStatus(siteId: string, filter: LeadFilter): Promise<{ status: LeadStatus; count: number }[]>;
+  /** How many leads match, per UTC day of creation (YYYY-MM-DD) and status (one GROUP BY). */
+  countLeadsByDay(siteId: string, filter: LeadFilter): Promise<{ day: string; status: LeadStatus; count: number }[]>;
+}
+
+export class DuplicateEmailError extends Error {
+  constructor(readonly existingLeadId: string | null) {
+    super('A lead with this email already exists');
+  }
+}

@@ -1,0 +1,35 @@
+/** Sites, their allowed origins and their API keys. */
+
+export interface Site {
+  id: string;
+  name: string;
+  owner_user_id: string;
+  allowed_origins: string[];
+  created_at: string;
+}
+
+export type KeyKind = 'secret' | 'publishable';
+
+export interface ApiKey {
+  id: string;
+  site_id: string;
+  kind: KeyKind;
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Reads and writes of sites, origins and keys. */
+export interface SiteRows {
+  createSite(site: Site): Promise<Site>;
+  getSite(id: string): Promise<Site | null>;
+  listSites(): Promise<Site[]>;
+  setSiteOrigins(siteId: string, origins: string[]): Promise<void>;
+  /** Whether any site allows this origin (answers CORS preflights, which carry no key). */
+  isOriginAllowedAnywhere(origin: string): Promise<boolean>;
+  createApiKey(key: ApiKey & { hash: string }): Promise<ApiKey>;
+  /** The live (not revoked) key with this hash, with its site. */
+  findApiKeyByHash(hash: string): Promise<{ key: ApiKey; hash: string; site: Site } | null>;
+  listApiKeys(siteId: string): Promise<ApiKey[]>;
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+}

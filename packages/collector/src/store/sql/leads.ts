@@ -1,0 +1,163 @@
+/** Leads in SQL: look-ups by id, email and phone, inserts and patches, the list query and its aggregates. */
+import { normalizeEmail, normalizePhone, type SortColumn, TEXT_SORT_COLUMNS } from '@leadtrail/protocol';
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import { sql } from 'kysely';
+import {
+  DuplicateEmailError,
+  type LeadFilter,
+  type LeadPatch,
+  type LeadQuery,
+  type LeadRows,
+  type NewLead,
+} from '../leads.ts';
+import type { SqlDialect } from './dialect.ts';
+import { lockable, type Queryable } from './queryable.ts';
+import { encodeJson, encodeNullableJson, rowToLead } from './rows.ts';
+import type { Database, LeadsTable } from './schema.ts';
+
+const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour', 'browser_fields'] as const;
+/** Sorted case-insensitively; the others sort by value. */
+const TEXT_SORTS = new Set<SortColumn>(TEXT_SORT_COLUMNS);
+/** May be null: nulls go last in either direction, the same on both dialects. */
+const NULLABLE_SORTS = new Set<SortColumn>(['email', 'company', 'origin', 'lead_score', 'status_changed_at']);
+
+/** Lead fields to column values: JSON encoded, match keys derived. */
+function leadColumns(fields: Partial<NewLead> | LeadPatch): Updateable<LeadsTable> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if ((JSON_LEAD_COLUMNS as readonly string[]).includes(key)) row[key] = encodeNullableJson(value);
+    else if (key === 'pages_visited') row[key] = encodeJson(value);
+    else row[key] = value;
+  }
+  if ('email' in fields && fields.email !== undefined) {
+    row.email_norm = fields.email == null ? null : normalizeEmail(fields.email);
+  }
+  if ('phone' in fields && fields.phone !== undefined) {
+    row.phone_norm = fields.phone == null ? null : normalizePhone(fields.phone);
+  }
+  return row as Updateable<LeadsTable>;
+}
+
+export class SqlLeads implements LeadRows {
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async getLead(siteId: string, id: string, opts?: { lock?: boolean }) {
+    const query = this.db.selectFrom('leads').selectAll().where('site_id', '=', siteId).where('id', '=', id);
+    const row = await lockable(this.dialect, query, opts?.lock).executeTakeFirst();
+    return row ? rowToLead(row) : null;
+  }
+
+  async findLeadByEmail(siteId: string, email: string, opts?: { lock?: boolean }) {
+    const query = this.db
+      .selectFrom('leads')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('email_norm', '=', normalizeEmail(email));
+    const row = await lockable(this.dialect, query, opts?.lock).executeTakeFirst();
+    return row ? rowToLead(row) : null;
+  }
+
+  async findLeadsByPhone(siteId: string, phone: string) {
+    const norm = normalizePhone(phone);
+    if (!norm) return [];
+    const rows = await this.db
+      .selectFrom('leads')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('phone_norm', '=', norm)
+      .orderBy('seq')
+      .limit(10)
+      .execute();
+    return rows.map(rowToLead);
+  }
+
+  async insertLead(lead: NewLead) {
+    const row = await this.db
+      .insertInto('leads')
+      .values({ ...leadColumns(lead), updated_at: lead.created_at } as Insertable<LeadsTable>)
+      .onConflict((oc) => oc.columns(['site_id', 'email_norm']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return row ? rowToLead(row) : null;
+  }
+
+  async updateLead(siteId: string, id: string, patch: LeadPatch) {
+    try {
+      const row = await this.db
+        .updateTable('leads')
+        .set(leadColumns(patch))
+        .where('site_id', '=', siteId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return rowToLead(row);
+    } catch (error) {
+      if (this.dialect.isUniqueViolation(error)) throw new DuplicateEmailError(null);
+      throw error;
+    }
+  }
+
+  /** The site's leads that pass the filter, as a query to select from. */
+  private filtered(siteId: string, filter: LeadFilter) {
+    let base = this.db.selectFrom('leads').where('site_id', '=', siteId);
+    for (const column of ['status', 'origin', 'segment_id', 'campaign_id', 'assignee_id', 'user_id'] as const) {
+      const value = filter[column];
+      if (value !== undefined) base = base.where(column, '=', value);
+    }
+    if (filter.search) base = base.where(this.dialect.searchLeads(filter.search));
+    if (filter.created_from) base = base.where('created_at', '>=', filter.created_from);
+    if (filter.created_before) base = base.where('created_at', '<', filter.created_before);
+    return base;
+  }
+
+  async countLeadsByStatus(siteId: string, filter: LeadFilter) {
+    const rows = await this.filtered(siteId, filter)
+      .select((eb) => ['status', eb.fn.countAll().as('count')])
+      .groupBy('status')
+      .execute();
+    return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+  }
+
+  async countLeadsByDay(siteId: string, filter: LeadFilter) {
+    const day = this.dialect.utcDay('created_at');
+    const rows = await this.filtered(siteId, filter)
+      .select((eb) => [day.as('day'), 'status', eb.fn.countAll().as('count')])
+      .groupBy([day, 'status'])
+      .execute();
+    return rows.map((row) => ({ day: row.day, status: row.status, count: Number(row.count) }));
+  }
+
+  async listLeads(siteId: string, query: LeadQuery) {
+    const base = this.filtered(siteId, query);
+
+    const column = query.sort_by;
+    const key = TEXT_SORTS.has(column)
+      ? (this.dialect.textSortKey?.(column) ?? sql`lower(${sql.ref(column)})`)
+      : sql.ref(column);
+    const nullsLast = NULLABLE_SORTS.has(column);
+    const ordered = <O>(q: SelectQueryBuilder<Database, 'leads', O>) =>
+      q
+        .orderBy(key, (ob) => {
+          const directed = query.sort_order === 'asc' ? ob.asc() : ob.desc();
+          return nullsLast ? directed.nullsLast() : directed;
+        })
+        .orderBy('seq', query.sort_order);
+
+    // The page is found by seq alone (from an index when the sort has one, without reading the skipped rows), then
+    // only its rows are read: a deep offset walks index entries, not whole rows.
+    const page = ordered(base.select('seq')).limit(query.limit).offset(query.offset);
+    const rows = await ordered(this.db.selectFrom('leads').selectAll().where('seq', 'in', page)).execute();
+    // The total is a COUNT(*) over every match, the costly part of a list (it grows with the matches, not the page).
+    // A page that is not full already tells it: then it is offset + the rows on the page, and no count runs.
+    let total = query.offset + rows.length;
+    if (rows.length === query.limit || (rows.length === 0 && query.offset > 0)) {
+      const counted = await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      total = Number(counted.total);
+    }
+    return { leads: rows.map(rowToLead), total };
+  }
+}

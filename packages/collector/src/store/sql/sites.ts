@@ -1,0 +1,137 @@
+/** Sites, origins and keys in SQL. */
+import type { Kysely } from 'kysely';
+import type { ApiKey, Site, SiteRows } from '../sites.ts';
+import { isUuid } from './queryable.ts';
+import { toIso } from './rows.ts';
+import type { Database } from './schema.ts';
+
+export class SqlSites implements SiteRows {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createSite(site: Site) {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sites')
+        .values({ id: site.id, name: site.name, owner_user_id: site.owner_user_id, created_at: site.created_at })
+        .execute();
+      if (site.allowed_origins.length) {
+        await trx
+          .insertInto('site_origins')
+          .values(site.allowed_origins.map((origin) => ({ site_id: site.id, origin })))
+          .execute();
+      }
+    });
+    return site;
+  }
+
+  async getSite(id: string) {
+    if (!isUuid(id)) return null;
+    const row = await this.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.withOrigins(row) : null;
+  }
+
+  async listSites() {
+    const rows = await this.db.selectFrom('sites').selectAll().orderBy('created_at').execute();
+    return Promise.all(rows.map((row) => this.withOrigins(row)));
+  }
+
+  private async withOrigins(row: { id: string; name: string; owner_user_id: string; created_at: string | Date }) {
+    const origins = await this.db
+      .selectFrom('site_origins')
+      .select('origin')
+      .where('site_id', '=', row.id)
+      .orderBy('origin')
+      .execute();
+    return { ...row, created_at: toIso(row.created_at), allowed_origins: origins.map((o) => o.origin) };
+  }
+
+  async setSiteOrigins(siteId: string, origins: string[]) {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('site_origins').where('site_id', '=', siteId).execute();
+      if (origins.length) {
+        await trx
+          .insertInto('site_origins')
+          .values(origins.map((origin) => ({ site_id: siteId, origin })))
+          .execute();
+      }
+    });
+  }
+
+  async isOriginAllowedAnywhere(origin: string) {
+    const row = await this.db
+      .selectFrom('site_origins')
+      .select('site_id')
+      .where('origin', '=', origin)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async createApiKey(key: ApiKey & { hash: string }) {
+    await this.db.insertInto('api_keys').values(key).execute();
+    const { hash: _, ...record } = key;
+    return record;
+  }
+
+  async findApiKeyByHash(hash: string) {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('sites', 'sites.id', 'api_keys.site_id')
+      .select([
+        'api_keys.id',
+        'api_keys.site_id',
+        'api_keys.kind',
+        'api_keys.prefix',
+        'api_keys.hash',
+        'api_keys.created_at',
+        'api_keys.revoked_at',
+        'sites.name as site_name',
+        'sites.owner_user_id',
+        'sites.created_at as site_created_at',
+      ])
+      .where('api_keys.hash', '=', hash)
+      .where('api_keys.revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    const site = await this.withOrigins({
+      id: row.site_id,
+      name: row.site_name,
+      owner_user_id: row.owner_user_id,
+      created_at: row.site_created_at,
+    });
+    const key: ApiKey = {
+      id: row.id,
+      site_id: row.site_id,
+      kind: row.kind,
+      prefix: row.prefix,
+      created_at: toIso(row.created_at),
+      revoked_at: null,
+    };
+    return { key, hash: row.hash, site };
+  }
+
+  async listApiKeys(siteId: string) {
+    if (!isUuid(siteId)) return [];
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'site_id', 'kind', 'prefix', 'created_at', 'revoked_at'])
+      .where('site_id', '=', siteId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((row) => ({
+      ...row,
+      created_at: toIso(row.created_at),
+      revoked_at: row.revoked_at == null ? null : toIso(row.revoked_at),
+    }));
+  }
+
+  async revokeApiKey(id: string, at: string) {
+    if (!isUuid(id)) return false;
+    const result = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+}
