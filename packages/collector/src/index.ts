@@ -1,6 +1,6 @@
 /** The collector as a library: open a store, start the server, or call the core directly. */
-export { allowOrigins, firstRunSite } from './auth/first-run.ts';
-export { createApiKey, createSiteWithKeys, hashKey, verifyApiKey } from './auth/keys.ts';
+export { createApiKey, hashKey, verifyApiKey } from './core/keys.ts';
+export { allowOrigins, createSiteWithKeys, firstRunSite } from './core/sites.ts';
 export { pruneReceiptsDaily, stopOnSignals } from './cli/commands/serve.ts';
 export { countLeads, leadsPerDay } from './core/aggregates.ts';
 export type { ActionContext, ActionResult } from './core/context.ts';

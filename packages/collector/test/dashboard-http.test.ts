@@ -3,11 +3,12 @@
  * the session cookie, CSRF and origin checks on every change, sessions ending with their key or password, site
  * isolation, and a session secret shared by every collector on one database.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, STORE_KINDS, type StoreHandle } from '../../../test/support/stores.ts';
-import { createApiKey } from '../src/auth/keys.ts';
-import { hashPassword } from '../src/dashboard/password.ts';
+import { createApiKey } from '../src/core/keys.ts';
+import { setOwnerPassword } from '../src/core/sites.ts';
 import { DASHBOARD_CSP } from '../src/dashboard/security.ts';
 import { createApp } from '../src/http/app.ts';
 import { appOptions } from '../src/server.ts';
@@ -120,14 +121,23 @@ describe('sign-in', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/setup');
     const cookie = response.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^lt_session=[\w-]+\.[\w-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(/^lt_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
     const proxied = newApp(1);
     const secure = await request('/login', {
       ...form({ method: 'key', key: site.secretKey }),
       headers: { ...form({}).headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'leads.example.com' },
       on: proxied,
     });
-    expect(secure.headers.get('set-cookie')).toContain('; Secure');
+    // Over https: the __Host- prefix (Secure, Path=/, no Domain), so no other host can set the cookie.
+    expect(secure.headers.get('set-cookie')).toMatch(
+      /^__Host-lt_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    const hostCookie = /__Host-lt_session=[^;]*/.exec(secure.headers.get('set-cookie') ?? '')![0];
+    const https = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'leads.example.com' };
+    expect((await request('/leads', { cookie: hostCookie, headers: https, on: proxied })).status).toBe(200);
+    // The unprefixed name is not read over https (a cookie any subdomain could have set).
+    const plain = hostCookie.replace('__Host-', '');
+    expect((await request('/leads', { cookie: plain, headers: https, on: proxied })).status).toBe(303);
   });
 
   it('refuses a sign-in posted from another site', async () => {
@@ -161,7 +171,7 @@ describe('sign-in', () => {
   });
 
   it('with the owner password works, and ends when the password changes', async () => {
-    await handle.store.setOwnerPassword(site.siteId, await hashPassword('first password!'), new Date().toISOString());
+    await setOwnerPassword(handle.store, site.siteId, 'first password!');
     const wrong = await request(
       '/login',
       form({ method: 'password', site_id: site.siteId, password: 'nope nope nope' }),
@@ -176,9 +186,9 @@ describe('sign-in', () => {
     expect(ok.status).toBe(303);
     const cookie = cookieOf(ok);
     expect((await request('/leads', { cookie })).status).toBe(200);
-    await handle.store.setOwnerPassword(site.siteId, await hashPassword('second password'), new Date().toISOString());
+    await setOwnerPassword(handle.store, site.siteId, 'second password');
     expect((await request('/leads', { cookie })).status).toBe(303);
-    await handle.store.setOwnerPassword(site.siteId, null, new Date().toISOString());
+    await setOwnerPassword(handle.store, site.siteId, null);
   });
 });
 
@@ -202,19 +212,23 @@ describe('sessions', () => {
   it('refuse a forged or altered cookie', async () => {
     const cookie = await signIn(site.secretKey);
     const [name, token] = cookie.split('=') as [string, string];
-    const [payload, signature] = token.split('.') as [string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, site: other.siteId })).toString('base64url');
-    expect((await request('/leads', { cookie: `${name}=${forged}.${signature}` })).status).toBe(303);
+    const altered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    for (const forged of [altered, randomBytes(32).toString('base64url'), `${token}.x`, '']) {
+      expect((await request('/leads', { cookie: `${name}=${forged}` })).status).toBe(303);
+    }
   });
 
-  it('sign out clears the cookie', async () => {
+  it('sign out ends the session: the cookie is cleared, and a copy of it no longer works', async () => {
     const cookie = await signIn(site.secretKey);
+    const copy = cookie;
     const csrf = await csrfOf(cookie);
     const response = await request('/logout', { ...form({ _csrf: csrf }), cookie });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/login?out');
     expect(response.headers.get('set-cookie')).toMatch(/^lt_session=; Max-Age=0; Path=\//);
+    const reused = await request('/leads', { cookie: copy });
+    expect(reused.status).toBe(303);
+    expect(reused.headers.get('location')).toBe('/login?next=%2Fleads');
   });
 });
 

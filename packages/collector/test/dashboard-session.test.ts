@@ -1,83 +1,114 @@
-/** Dashboard sessions and CSRF tokens (HMAC-signed, expiring), owner passwords (scrypt), and safe redirects. */
-import { createHmac, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+/**
+ * Dashboard sessions, CSRF tokens and owner passwords as units: a session is a random token whose hash is the stored
+ * row's id; CSRF tokens belong to one session and one secret; passwords are scrypt at OWASP's floor, and a hash with
+ * weaker parameters verifies and reports itself outdated.
+ */
+import { randomBytes, scryptSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
+import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
+import { hashPassword, passwordProblem, SCRYPT_PARAMS, verifyPassword } from '../src/core/owner-password.ts';
+import { checkOwnerPassword, setOwnerPassword } from '../src/core/sites.ts';
+import { currentOwner, endSession, signInWithPassword, startSession } from '../src/dashboard/auth.ts';
 import { safeNext } from '../src/dashboard/context.ts';
 import { csrfToken, csrfValid } from '../src/dashboard/csrf.ts';
-import { hashPassword, passwordProblem, verifyPassword } from '../src/dashboard/password.ts';
-import {
-  newSession,
-  passwordTag,
-  SESSION_SECONDS,
-  type SessionClaims,
-  signSession,
-  verifySession,
-} from '../src/dashboard/session.ts';
+import { claimsOf, newSession, SESSION_SECONDS, sessionIdOf } from '../src/dashboard/session.ts';
 
+const SITE = '0e6b1c1e-8a5e-4c3e-9a52-0c6f1e2d3b4a';
 const secret = randomBytes(32);
-const SITE = '6b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const now = Date.UTC(2026, 0, 1, 12);
+const now = Date.UTC(2026, 10, 26, 10);
 
-describe('session tokens', () => {
-  it('verify what they signed: site, method, key id, expiry', () => {
-    const claims = newSession(SITE, 'key', 'key-id', now);
-    const token = signSession(secret, claims);
-    expect(verifySession(secret, token, now)).toEqual(claims);
-    expect(claims.exp).toBe(now / 1000 + SESSION_SECONDS);
-  });
-
-  it('expire', () => {
-    const token = signSession(secret, newSession(SITE, 'key', 'key-id', now));
-    expect(verifySession(secret, token, now + SESSION_SECONDS * 1000 - 1)).not.toBeNull();
-    expect(verifySession(secret, token, now + SESSION_SECONDS * 1000)).toBeNull();
-  });
-
-  it('refuse another secret, a changed payload, a moved signature and garbage', () => {
-    const claims = newSession(SITE, 'key', 'key-id', now);
-    const token = signSession(secret, claims);
-    expect(verifySession(randomBytes(32), token, now)).toBeNull();
-    const [payload, signature] = token.split('.') as [string, string];
-    const forged: SessionClaims = { ...claims, site: '00000000-0000-4000-8000-000000000000' };
-    const forgedPayload = Buffer.from(JSON.stringify(forged)).toString('base64url');
-    expect(verifySession(secret, `${forgedPayload}.${signature}`, now)).toBeNull();
-    const longer: SessionClaims = { ...claims, exp: claims.exp + 86_400 * 365 };
-    expect(
-      verifySession(secret, `${Buffer.from(JSON.stringify(longer)).toString('base64url')}.${signature}`, now),
-    ).toBeNull();
-    expect(verifySession(secret, `${payload}.${signature.slice(0, -2)}`, now)).toBeNull();
-    expect(verifySession(secret, `${payload}.${signature}.x`, now)).toBeNull();
-    for (const bad of [undefined, '', '.', 'abc', `${payload}.`, 'x'.repeat(5000)]) {
-      expect(verifySession(secret, bad, now)).toBeNull();
-    }
-  });
-
-  it('refuse a well-signed payload that is not a session', () => {
-    const other = Buffer.from(JSON.stringify({ site: SITE, method: 'admin', ref: 'x', exp: 9e9, nonce: 'n' })).toString(
-      'base64url',
-    );
-    const mac = createHmac('sha256', secret).update(`session\u0000${other}`).digest('base64url');
-    expect(verifySession(secret, `${other}.${mac}`, now)).toBeNull();
-  });
-
-  it('are different each time (a random nonce)', () => {
+describe('sessions', () => {
+  it('are a random token; the row holds only its SHA-256, and the CSRF nonce is random too', () => {
     const a = newSession(SITE, 'key', 'key-id', now);
     const b = newSession(SITE, 'key', 'key-id', now);
-    expect(a.nonce).not.toBe(b.nonce);
-    expect(signSession(secret, a)).not.toBe(signSession(secret, b));
+    expect(a.token).toMatch(/^[\w-]{43}$/);
+    expect(a.token).not.toBe(b.token);
+    expect(a.session.id).toBe(sessionIdOf(a.token));
+    expect(a.session.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(a.session)).not.toContain(a.token);
+    expect(a.session.nonce).not.toBe(b.session.nonce);
+    expect(Date.parse(a.session.expires_at) - now).toBe(SESSION_SECONDS * 1000);
   });
 
-  it('name a password by a tag that changes with the password hash and says nothing of it', async () => {
-    const hash = await hashPassword('correct horse battery');
-    const tag = passwordTag(secret, hash);
-    expect(tag).toBe(passwordTag(secret, hash));
-    expect(tag).not.toBe(passwordTag(secret, await hashPassword('correct horse battery')));
-    expect(hash).not.toContain(tag);
+  it('take only a token-shaped cookie', () => {
+    for (const bad of [undefined, '', 'x', `${'a'.repeat(43)}.sig`, 'a'.repeat(44), `${'a'.repeat(42)}=`]) {
+      expect(sessionIdOf(bad)).toBeNull();
+    }
+  });
+});
+
+describe('sessions in the store', () => {
+  let handle: StoreHandle;
+  let site: TestSite;
+  beforeAll(async () => {
+    handle = await openSqliteTestStore();
+    site = await createTestSite(handle.store);
+  });
+  afterAll(async () => {
+    await handle?.cleanup();
+  });
+
+  it('end when signed out, and when they expire', async () => {
+    const signedIn = { site: (await handle.store.getSite(site.siteId))!, method: 'password' as const, ref: 'password' };
+    await setOwnerPassword(handle.store, site.siteId, 'a long passphrase');
+    const token = await startSession(handle.store, signedIn, now);
+    const copy = token;
+    expect(await currentOwner(handle.store, secret, token, now)).not.toBeNull();
+    expect(await currentOwner(handle.store, secret, token, now + SESSION_SECONDS * 1000)).toBeNull();
+    await endSession(handle.store, token);
+    expect(await currentOwner(handle.store, secret, copy, now)).toBeNull();
+  });
+
+  it('opened with the password end when the password changes or is removed', async () => {
+    await setOwnerPassword(handle.store, site.siteId, 'first passphrase');
+    const signedIn = await signInWithPassword(handle.store, site.siteId, 'first passphrase');
+    expect(signedIn).not.toBeNull();
+    const token = await startSession(handle.store, signedIn!, Date.now());
+    expect(await currentOwner(handle.store, secret, token, Date.now())).not.toBeNull();
+    await setOwnerPassword(handle.store, site.siteId, 'second passphrase');
+    expect(await currentOwner(handle.store, secret, token, Date.now())).toBeNull();
+    const again = await startSession(
+      handle.store,
+      (await signInWithPassword(handle.store, site.siteId, 'second passphrase'))!,
+      Date.now(),
+    );
+    await setOwnerPassword(handle.store, site.siteId, null);
+    expect(await currentOwner(handle.store, secret, again, Date.now())).toBeNull();
+  });
+
+  it('upgrade an outdated password hash at the next sign-in, without ending the owner’s other sessions', async () => {
+    // A hash made the way an earlier release made them: N=2^15.
+    const salt = randomBytes(16);
+    const key = scryptSync('an old passphrase'.normalize('NFC'), salt, 32, {
+      N: 2 ** 15,
+      r: 8,
+      p: 1,
+      maxmem: 64 * 1024 * 1024,
+    });
+    const old = ['scrypt', 2 ** 15, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+    await handle.store.setOwnerPassword(site.siteId, old, new Date().toISOString());
+    const other = await startSession(
+      handle.store,
+      { site: (await handle.store.getSite(site.siteId))!, method: 'password', ref: 'password' },
+      Date.now(),
+    );
+
+    expect(await checkOwnerPassword(handle.store, site.siteId, 'a wrong passphrase')).toBeNull();
+    expect(await handle.store.getOwnerPassword(site.siteId)).toBe(old);
+    expect(await checkOwnerPassword(handle.store, site.siteId, 'an old passphrase')).not.toBeNull();
+    const upgraded = await handle.store.getOwnerPassword(site.siteId);
+    expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await verifyPassword('an old passphrase', upgraded)).ok).toBe(true);
+    expect(await currentOwner(handle.store, secret, other, Date.now())).not.toBeNull();
   });
 });
 
 describe('CSRF tokens', () => {
+  const claims = () => claimsOf(newSession(SITE, 'key', 'k', now).session);
   it('belong to one session and one secret', () => {
-    const a = newSession(SITE, 'key', 'k', now);
-    const b = newSession(SITE, 'key', 'k', now);
+    const a = claims();
+    const b = claims();
     const token = csrfToken(secret, a);
     expect(csrfValid(secret, a, token)).toBe(true);
     expect(csrfValid(secret, b, token)).toBe(false);
@@ -88,23 +119,25 @@ describe('CSRF tokens', () => {
     expect(csrfValid(secret, a, [token])).toBe(false);
   });
 
-  it('are not the session token or its signature', () => {
-    const claims = newSession(SITE, 'key', 'k', now);
-    const token = signSession(secret, claims);
-    expect(token).not.toContain(csrfToken(secret, claims));
+  it('are not the session token', () => {
+    const { token, session } = newSession(SITE, 'key', 'k', now);
+    expect(token).not.toBe(csrfToken(secret, claimsOf(session)));
   });
 });
 
 describe('owner passwords', () => {
-  it('hash with scrypt and a random salt, and verify', async () => {
+  it('hash with scrypt at OWASP’s floor (N=2^17, r=8, p=1) and a random salt, and verify', async () => {
+    expect(SCRYPT_PARAMS).toEqual({ N: 131072, r: 8, p: 1 });
     const hash = await hashPassword('a long passphrase');
-    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(await hashPassword('a long passphrase')).not.toBe(hash);
-    expect(await verifyPassword('a long passphrase', hash)).toBe(true);
-    expect(await verifyPassword('a long passphrasE', hash)).toBe(false);
-    expect(await verifyPassword('', hash)).toBe(false);
-    expect(await verifyPassword('a long passphrase', null)).toBe(false);
-    expect(await verifyPassword('a long passphrase', 'md5$abc')).toBe(false);
+    expect(await verifyPassword('a long passphrase', hash)).toEqual({ ok: true, outdated: false });
+    expect((await verifyPassword('a long passphrasE', hash)).ok).toBe(false);
+    expect((await verifyPassword('', hash)).ok).toBe(false);
+    expect((await verifyPassword('a long passphrase', null)).ok).toBe(false);
+    expect((await verifyPassword('a long passphrase', 'md5$abc')).ok).toBe(false);
+    // A stored hash may not choose how much memory we spend.
+    expect((await verifyPassword('a long passphrase', 'scrypt$4194304$8$1$AAAA$AAAA')).ok).toBe(false);
   });
 
   it('must be long enough', () => {

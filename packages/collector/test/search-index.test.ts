@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSiteWithKeys } from '../src/auth/keys.ts';
+import { createSiteWithKeys } from '../src/core/sites.ts';
 import type { LeadStore } from '../src/store/lead-store.ts';
 import type { Database } from '../src/store/sql/schema.ts';
 import { SqlLeadStore } from '../src/store/sql/sql-store.ts';

@@ -110,7 +110,7 @@ async function signIn(c: TestCollector, headers: Record<string, string> = {}) {
   return answer.headers.get('set-cookie') ?? '';
 }
 
-const cookieOf = (setCookie: string) => /lt_session=[^;]*/.exec(setCookie)?.[0] ?? '';
+const cookieOf = (setCookie: string) => /(?:__Host-)?lt_session=[^;]*/.exec(setCookie)?.[0] ?? '';
 
 async function csrfOf(c: TestCollector, cookie: string, headers: Record<string, string> = {}) {
   const page = await (await fetch(`${c.url}/setup`, { headers: { cookie, ...headers } })).text();

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   duplicate_lead: 409,
   ambiguous_lead: 409,
+  /** Revoking a site's last live secret key (the owner would lose every server's access and the dashboard's). */
+  last_secret_key: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

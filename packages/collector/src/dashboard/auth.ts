@@ -1,16 +1,17 @@
 /**
  * Who is signed in. Sign-in takes a live secret key of the site, or the site id and the owner password set with
- * `leadtrail sites password`. Every request checks the session again: the key still live, the password unchanged.
+ * `leadtrail sites password`. Every request looks its session up again: it still exists (not signed out, not ended
+ * by a password change), and a key session's key is still live.
  */
 import { randomBytes } from 'node:crypto';
-import { verifyApiKey } from '../auth/keys.ts';
 import { mayUseDoor } from '../core/access.ts';
+import { verifyApiKey } from '../core/keys.ts';
+import { checkOwnerPassword, getSite, hasOwnerPassword, listKeys } from '../core/sites.ts';
 import type { LeadStore, Site } from '../store/lead-store.ts';
 import { csrfToken } from './csrf.ts';
-import { verifyPassword } from './password.ts';
-import { passwordTag, type SessionClaims, type SignInMethod, safeEqual, verifySession } from './session.ts';
+import { claimsOf, newSession, type SessionClaims, type SignInMethod, sessionIdOf } from './session.ts';
 
-/** The settings row holding the HMAC secret of sessions and CSRF tokens, shared by every collector on the database. */
+/** The settings row holding the HMAC secret of CSRF tokens, shared by every collector on the database. */
 export const SECRET_SETTING = 'dashboard_session_secret';
 
 /** Reads (first creating, if need be) the dashboard secret once per process; every process agrees on it. */
@@ -43,17 +44,19 @@ export async function currentOwner(
   token: string | undefined,
   nowMs: number,
 ): Promise<Owner | null> {
-  const claims = verifySession(secret, token, nowMs);
-  if (!claims) return null;
-  const site = await store.getSite(claims.site);
+  const id = sessionIdOf(token);
+  if (!id) return null;
+  const session = await store.findSession(id, new Date(nowMs).toISOString());
+  if (!session) return null;
+  const site = await getSite(store, session.site_id);
   if (!site) return null;
-  if (claims.method === 'key') {
-    const keys = await store.listApiKeys(site.id);
-    if (!keys.some((k) => k.id === claims.ref && k.kind === 'secret' && k.revoked_at === null)) return null;
-  } else {
-    const hash = await store.getOwnerPassword(site.id);
-    if (!hash || !safeEqual(passwordTag(secret, hash), claims.ref)) return null;
+  if (session.method === 'key') {
+    const keys = await listKeys(store, site.id);
+    if (!keys.some((k) => k.id === session.ref && k.kind === 'secret' && k.revoked_at === null)) return null;
+  } else if (!(await hasOwnerPassword(store, site.id))) {
+    return null;
   }
+  const claims = claimsOf(session);
   return { site, claims, csrf: csrfToken(secret, claims) };
 }
 
@@ -70,16 +73,22 @@ export async function signInWithKey(store: LeadStore, key: string): Promise<Sign
   return { site: found.site, method: 'key', ref: found.key.id };
 }
 
-/** The site id and its owner password. An unknown site costs one scrypt too, like a wrong password. */
-export async function signInWithPassword(
-  store: LeadStore,
-  secret: Buffer,
-  siteId: string,
-  password: string,
-): Promise<SignedIn | null> {
-  const site = await store.getSite(siteId.trim());
-  const hash = site ? await store.getOwnerPassword(site.id) : null;
-  const ok = await verifyPassword(password, hash);
-  if (!ok || !site || !hash) return null;
-  return { site, method: 'password', ref: passwordTag(secret, hash) };
+/** The site id and its owner password. */
+export async function signInWithPassword(store: LeadStore, siteId: string, password: string): Promise<SignedIn | null> {
+  const site = await checkOwnerPassword(store, siteId, password);
+  return site ? { site, method: 'password', ref: 'password' } : null;
+}
+
+/** Stores a new session for the signed-in owner (and forgets expired ones); returns the cookie's token. */
+export async function startSession(store: LeadStore, signedIn: SignedIn, nowMs: number): Promise<string> {
+  const { token, session } = newSession(signedIn.site.id, signedIn.method, signedIn.ref, nowMs);
+  await store.createSession(session);
+  await store.pruneSessions(new Date(nowMs).toISOString());
+  return token;
+}
+
+/** Ends the session of this token, on every collector. */
+export async function endSession(store: LeadStore, token: string | undefined) {
+  const id = sessionIdOf(token);
+  if (id) await store.deleteSession(id);
 }

@@ -1,6 +1,6 @@
 /** What every dashboard handler shares: the Hono env, the app's options, the secret and the clock. */
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv, AppOptions } from '../http/options.ts';
 import type { Owner } from './auth.ts';
 import { isHttps } from './security.ts';
@@ -18,7 +18,7 @@ export type DashContext = Context<DashEnv>;
 
 export interface Deps {
   options: AppOptions;
-  /** The HMAC secret of sessions and CSRF tokens (from the database, shared by all collectors on it). */
+  /** The HMAC secret of CSRF tokens (from the database, shared by all collectors on it). */
   secret: () => Promise<Buffer>;
   now: () => Date;
 }
@@ -28,22 +28,33 @@ export const formText = (form: Record<string, unknown>, name: string): string =>
   return typeof value === 'string' ? value : '';
 };
 
+/** Over https the cookie is `__Host-` prefixed: Secure, Path=/ and no Domain, so no other host can plant one. */
+const cookiePrefix = (c: Context, deps: Deps) => (isHttps(c, deps.options.trustProxy) ? 'host' : undefined);
+
+/** The session token the request carries, under the cookie name of its scheme. */
+export const sessionToken = (c: Context, deps: Deps): string | undefined =>
+  getCookie(c, SESSION_COOKIE, cookiePrefix(c, deps));
+
 export function setSessionCookie(c: Context, deps: Deps, token: string) {
+  const prefix = cookiePrefix(c, deps);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: isHttps(c, deps.options.trustProxy),
+    secure: prefix === 'host',
     maxAge: SESSION_SECONDS,
+    ...(prefix ? { prefix } : {}),
   });
 }
 
 export function clearSessionCookie(c: Context, deps: Deps) {
+  const prefix = cookiePrefix(c, deps);
   deleteCookie(c, SESSION_COOKIE, {
     path: '/',
-    secure: isHttps(c, deps.options.trustProxy),
+    secure: prefix === 'host',
     httpOnly: true,
     sameSite: 'Lax',
+    ...(prefix ? { prefix } : {}),
   });
 }
 

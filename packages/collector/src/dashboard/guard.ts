@@ -3,12 +3,10 @@
  * POST a same-origin request carrying the session's CSRF token. Anything else is refused before any change.
  */
 import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { currentOwner, type Owner } from './auth.ts';
-import { clearSessionCookie, type DashContext, type DashEnv, type Deps } from './context.ts';
+import { clearSessionCookie, type DashContext, type DashEnv, type Deps, sessionToken } from './context.ts';
 import { CSRF_FIELD, crossSite, csrfValid } from './csrf.ts';
 import { errorPage } from './pages/error.ts';
-import { SESSION_COOKIE } from './session.ts';
 
 export function refused(c: DashContext, owner: Owner | null) {
   return c.html(
@@ -29,7 +27,7 @@ export function refused(c: DashContext, owner: Owner | null) {
 export function requireOwner(deps: Deps): MiddlewareHandler<DashEnv> {
   return async (c, next) => {
     const secret = await deps.secret();
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = sessionToken(c, deps);
     const owner = await currentOwner(deps.options.store, secret, token, deps.now().getTime());
     if (!owner) {
       if (token) clearSessionCookie(c, deps);

@@ -1,29 +1,31 @@
 /**
- * Dashboard sessions: a stateless, HMAC-signed, expiring token in an HttpOnly cookie. It names the site and how the
- * owner signed in (the secret key's id, or a tag of the owner password's hash), so revoking that key or changing
- * the password ends the session: both are checked again on every request (see auth.ts).
+ * Dashboard sessions, kept in the database: the cookie holds a random token, the store only the token's SHA-256 (a
+ * copy of the database signs nobody in). Signing out deletes the row, so a copied cookie stops working at once on
+ * every collector sharing the database; so do revoking the key a session was opened with and changing the owner
+ * password (core/sites.ts). Each session has a random nonce the CSRF token is derived from.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DashboardSession } from '../store/lead-store.ts';
 
+/** The cookie's name; `__Host-lt_session` over https (Secure, Path=/, no Domain: no other host can set it). */
 export const SESSION_COOKIE = 'lt_session';
 /** Sessions last a working day; signing in again is one paste of the key. */
 export const SESSION_SECONDS = 12 * 60 * 60;
 
-export type SignInMethod = 'key' | 'password';
+export type SignInMethod = DashboardSession['method'];
 
+/** What a signed-in request knows of its session. */
 export interface SessionClaims {
   /** The site the owner signed in to. */
   site: string;
   method: SignInMethod;
-  /** The secret key's id (method key), or passwordTag() of the owner password's hash (method password). */
+  /** The secret key's id (method key), or "password". */
   ref: string;
   /** Expiry, in seconds since the epoch. */
   exp: number;
   /** Random per session; the CSRF token is derived from it. */
   nonce: string;
 }
-
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 /** An HMAC under the dashboard secret, with a label per purpose so one token can never stand in for another. */
 export function mac(secret: Buffer, label: string, data: string): Buffer {
@@ -37,49 +39,32 @@ export function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function newSession(site: string, method: SignInMethod, ref: string, nowMs: number): SessionClaims {
-  return {
-    site,
+/** 32 random bytes, base64url. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** The store's id of a session: the SHA-256 of its token; null for anything that is not a token. */
+export const sessionIdOf = (token: string | undefined): string | null =>
+  token && TOKEN_SHAPE.test(token) ? createHash('sha256').update(token).digest('hex') : null;
+
+/** A new session: the token for the cookie, and the row to store. */
+export function newSession(site: string, method: SignInMethod, ref: string, nowMs: number) {
+  const token = randomBytes(32).toString('base64url');
+  const session: DashboardSession = {
+    id: sessionIdOf(token)!,
+    site_id: site,
     method,
     ref,
-    exp: Math.floor(nowMs / 1000) + SESSION_SECONDS,
     nonce: randomBytes(16).toString('base64url'),
+    created_at: new Date(nowMs).toISOString(),
+    expires_at: new Date(nowMs + SESSION_SECONDS * 1000).toISOString(),
   };
+  return { token, session };
 }
 
-export function signSession(secret: Buffer, claims: SessionClaims): string {
-  const payload = b64url(JSON.stringify(claims));
-  return `${payload}.${b64url(mac(secret, 'session', payload))}`;
-}
-
-/** The claims of a genuine, unexpired token; null for anything else. */
-export function verifySession(secret: Buffer, token: string | undefined, nowMs: number): SessionClaims | null {
-  if (!token || token.length > 1024) return null;
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return null;
-  if (!safeEqual(signature, b64url(mac(secret, 'session', payload)))) return null;
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!isClaims(claims) || claims.exp * 1000 <= nowMs) return null;
-  return claims;
-}
-
-function isClaims(value: unknown): value is SessionClaims {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return (
-    typeof c.site === 'string' &&
-    (c.method === 'key' || c.method === 'password') &&
-    typeof c.ref === 'string' &&
-    typeof c.exp === 'number' &&
-    typeof c.nonce === 'string'
-  );
-}
-
-/** Names the current owner password without revealing anything about it: a new password ends old sessions. */
-export const passwordTag = (secret: Buffer, passwordHash: string) =>
-  b64url(mac(secret, 'password', passwordHash)).slice(0, 22);
+export const claimsOf = (session: DashboardSession): SessionClaims => ({
+  site: session.site_id,
+  method: session.method,
+  ref: session.ref,
+  exp: Math.floor(Date.parse(session.expires_at) / 1000),
+  nonce: session.nonce,
+});

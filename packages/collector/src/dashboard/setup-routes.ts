@@ -1,33 +1,28 @@
-/** The setup page and its changes: allowed origins, creating and revoking keys. */
+/** The setup page and its changes: allowed origins, creating and revoking keys. All rules are the core's. */
 import type { Hono } from 'hono';
-import { createApiKey } from '../auth/keys.ts';
-import { normalizeOrigin } from '../auth/origins.ts';
+import { LeadsError } from '../core/errors.ts';
+import { createKey, hasOwnerPassword, listKeys, revokeKey, setOrigins } from '../core/sites.ts';
 import type { KeyKind } from '../store/lead-store.ts';
 import { clearSessionCookie, type DashContext, type DashEnv, type Deps, formText } from './context.ts';
 import { requireOwner } from './guard.ts';
 import { type SetupPageData, setupPage } from './pages/setup.ts';
 import { publicOrigin } from './security.ts';
 
-const MAX_ORIGINS = 100;
-
 const DONE: Record<string, string> = {
   origins: 'Allowed origins saved.',
   revoked: 'Key revoked.',
 };
 
-/** The textarea's lines as origins; the lines that are not http(s) origins are named. */
-export function parseOriginLines(text: string): { origins: string[]; invalid: string[] } {
-  const origins: string[] = [];
-  const invalid: string[] = [];
-  for (const line of text.split(/[\r\n,]+/)) {
-    const value = line.trim();
-    if (!value) continue;
-    const origin = normalizeOrigin(value);
-    if (origin) {
-      if (!origins.includes(origin)) origins.push(origin);
-    } else invalid.push(value);
+/** A refusal of the core as a sentence for the page; anything else is not ours to explain. */
+function refusal(error: unknown): { message: string; status: 400 | 409 } | null {
+  if (!(error instanceof LeadsError)) return null;
+  if (error.code === 'invalid_input') {
+    const issues = error.extra.issues ?? [];
+    return { message: `${issues.map((i) => i.message).join('; ') || error.message}. Nothing was saved.`, status: 400 };
   }
-  return { origins, invalid };
+  if (error.code === 'not_found') return { message: 'This site has no such live key.', status: 400 };
+  if (error.code === 'last_secret_key') return { message: error.message, status: 409 };
+  return null;
 }
 
 export function setupRoutes(app: Hono<DashEnv>, deps: Deps) {
@@ -36,14 +31,14 @@ export function setupRoutes(app: Hono<DashEnv>, deps: Deps) {
 
   async function render(c: DashContext, extra: Partial<SetupPageData> = {}, status: 200 | 201 | 400 | 409 = 200) {
     const owner = c.get('owner');
-    const [keys, password] = await Promise.all([
-      store.listApiKeys(owner.site.id),
-      store.getOwnerPassword(owner.site.id),
+    const [keys, hasPassword] = await Promise.all([
+      listKeys(store, owner.site.id),
+      hasOwnerPassword(store, owner.site.id),
     ]);
     const data: SetupPageData = {
       owner,
       keys,
-      hasPassword: password !== null,
+      hasPassword,
       collectorOrigin: publicOrigin(c, deps.options.trustProxy),
       ...extra,
     };
@@ -54,14 +49,13 @@ export function setupRoutes(app: Hono<DashEnv>, deps: Deps) {
 
   app.post('/setup/origins', guard, async (c) => {
     const text = formText(c.get('form'), 'origins');
-    const { origins, invalid } = parseOriginLines(text);
-    if (invalid.length || origins.length > MAX_ORIGINS) {
-      const error = invalid.length
-        ? `Not an http(s) origin: ${invalid.slice(0, 5).join(', ')}. Nothing was saved.`
-        : `At most ${MAX_ORIGINS} origins. Nothing was saved.`;
-      return render(c, { error, draftOrigins: text }, 400);
+    try {
+      await setOrigins(store, c.get('owner').site.id, [text]);
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      return render(c, { error: refused.message, draftOrigins: text }, refused.status);
     }
-    await store.setSiteOrigins(c.get('owner').site.id, origins);
     return c.redirect('/setup?done=origins', 303);
   });
 
@@ -70,23 +64,22 @@ export function setupRoutes(app: Hono<DashEnv>, deps: Deps) {
     if (kind !== 'secret' && kind !== 'publishable') {
       return render(c, { error: 'Choose a secret or a publishable key.' }, 400);
     }
-    const { key } = await createApiKey(store, c.get('owner').site.id, kind);
+    const { key } = await createKey(store, c.get('owner').site.id, kind);
     // The page answering the POST is the only place the key is ever shown (it is stored hashed).
     return render(c, { created: { key, kind } }, 201);
   });
 
   app.post('/setup/keys/:id/revoke', guard, async (c) => {
     const owner = c.get('owner');
-    const id = c.req.param('id');
-    const keys = await store.listApiKeys(owner.site.id);
-    const key = keys.find((k) => k.id === id);
-    if (!key || key.revoked_at) return render(c, { error: 'This site has no such live key.' }, 400);
-    const liveSecrets = keys.filter((k) => k.kind === 'secret' && !k.revoked_at);
-    if (key.kind === 'secret' && liveSecrets.length === 1) {
-      return render(c, { error: 'This is the site’s last secret key. Create another secret key first.' }, 409);
+    let revoked: Awaited<ReturnType<typeof revokeKey>>;
+    try {
+      revoked = await revokeKey(store, c.req.param('id'), { siteId: owner.site.id });
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      return render(c, { error: refused.message }, refused.status);
     }
-    await store.revokeApiKey(key.id, deps.now().toISOString());
-    if (owner.claims.method === 'key' && owner.claims.ref === key.id) {
+    if (owner.claims.method === 'key' && owner.claims.ref === revoked.id) {
       // The session stood on this key: it ends with it.
       clearSessionCookie(c, deps);
       return c.redirect('/login?out', 303);

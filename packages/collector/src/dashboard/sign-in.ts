@@ -1,14 +1,20 @@
-/** GET/POST /login and POST /logout. Attempts are rate-limited per address; sign-out clears the cookie. */
+/** GET/POST /login and POST /logout. Attempts are rate-limited per address; sign-out ends the session everywhere. */
 import type { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { RateLimiter } from '../http/rate-limit.ts';
-import { currentOwner, signInWithKey, signInWithPassword } from './auth.ts';
-import { clearSessionCookie, type DashEnv, type Deps, formText, safeNext, setSessionCookie } from './context.ts';
+import { currentOwner, endSession, signInWithKey, signInWithPassword, startSession } from './auth.ts';
+import {
+  clearSessionCookie,
+  type DashEnv,
+  type Deps,
+  formText,
+  safeNext,
+  sessionToken,
+  setSessionCookie,
+} from './context.ts';
 import { CSRF_FIELD, crossSite, csrfValid } from './csrf.ts';
 import { refused } from './guard.ts';
 import { errorPage } from './pages/error.ts';
 import { loginPage } from './pages/login.ts';
-import { newSession, SESSION_COOKIE, signSession } from './session.ts';
 
 /** Ten attempts at once, then one every six seconds, per client address. */
 export const LOGIN_LIMIT = { burst: 10, perSecond: 1 / 6 };
@@ -20,7 +26,7 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
   app.get('/login', async (c) => {
     const secret = await deps.secret();
     const next = safeNext(c.req.query('next'));
-    if (await currentOwner(store, secret, getCookie(c, SESSION_COOKIE), deps.now().getTime())) {
+    if (await currentOwner(store, secret, sessionToken(c, deps), deps.now().getTime())) {
       return c.redirect(next ?? '/leads', 303);
     }
     const info = c.req.query('out') !== undefined ? 'You are signed out.' : null;
@@ -47,7 +53,7 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
     const method = formText(form, 'method');
     const signedIn =
       method === 'password'
-        ? await signInWithPassword(store, secret, formText(form, 'site_id'), formText(form, 'password'))
+        ? await signInWithPassword(store, formText(form, 'site_id'), formText(form, 'password'))
         : await signInWithKey(store, formText(form, 'key'));
     if (!signedIn) {
       const error =
@@ -57,18 +63,20 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
       const siteId = method === 'password' ? formText(form, 'site_id').trim().slice(0, 100) : '';
       return c.html(loginPage({ error, siteId, next }), 401);
     }
-    const claims = newSession(signedIn.site.id, signedIn.method, signedIn.ref, deps.now().getTime());
-    setSessionCookie(c, deps, signSession(secret, claims));
+    setSessionCookie(c, deps, await startSession(store, signedIn, deps.now().getTime()));
     return c.redirect(next ?? '/leads', 303);
   });
 
   app.post('/logout', async (c) => {
     const secret = await deps.secret();
-    const owner = await currentOwner(store, secret, getCookie(c, SESSION_COOKIE), deps.now().getTime());
+    const token = sessionToken(c, deps);
+    const owner = await currentOwner(store, secret, token, deps.now().getTime());
     if (owner) {
       if (crossSite(c, deps.options.trustProxy)) return refused(c, owner);
       const form = await c.req.parseBody();
       if (!csrfValid(secret, owner.claims, form[CSRF_FIELD])) return refused(c, owner);
+      // Ended in the database: the same cookie, copied anywhere, no longer signs in on any collector.
+      await endSession(store, token);
     }
     clearSessionCookie(c, deps);
     return c.redirect('/login?out', 303);

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { LeadsError } from '../core/errors.ts';
+import { originAllowedAnywhere } from '../core/origins.ts';
 import type { LeadStore } from '../store/lead-store.ts';
 import { errorResponse } from './errors.ts';
 
@@ -15,7 +16,7 @@ export function corsHeaders(c: Context, origin: string) {
 /** Preflights carry no key, so any site's allowed origin gets one; the real request is checked per site. */
 export async function preflight(c: Context, store: LeadStore): Promise<Response> {
   const origin = c.req.header('origin');
-  if (!origin || !(await store.isOriginAllowedAnywhere(origin))) {
+  if (!origin || !(await originAllowedAnywhere(store, origin))) {
     return errorResponse(c, new LeadsError('origin_not_allowed', 'This origin is not allowed'));
   }
   corsHeaders(c, origin);

@@ -4,7 +4,7 @@
 export interface DashboardSession {
   id: string;
   site_id: string;
-  /** How the owner signed in: with a secret key (`ref` is its id) or the owner password (`ref` tags its hash). */
+  /** How the owner signed in: with a secret key (`ref` is its id) or the owner password (`ref` is "password"). */
   method: 'key' | 'password';
   ref: string;
   /** Random per session; the CSRF token is derived from it. */
@@ -18,7 +18,7 @@ export interface SessionRows {
   /** The session with this id, if it exists and has not expired at `now`. */
   findSession(id: string, now: string): Promise<DashboardSession | null>;
   deleteSession(id: string): Promise<void>;
-  /** Ends every session of a site signed in by `method` (all methods when omitted); returns how many. */
-  deleteSiteSessions(siteId: string, method?: DashboardSession['method']): Promise<number>;
+  /** Ends a site's sessions opened by `method` (and `ref`, when given; all when both are omitted); returns how many. */
+  deleteSiteSessions(siteId: string, method?: DashboardSession['method'], ref?: string): Promise<number>;
   pruneSessions(now: string): Promise<number>;
 }

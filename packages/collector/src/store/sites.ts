@@ -31,5 +31,11 @@ export interface SiteRows {
   /** The live (not revoked) key with this hash, with its site. */
   findApiKeyByHash(hash: string): Promise<{ key: ApiKey; hash: string; site: Site } | null>;
   listApiKeys(siteId: string): Promise<ApiKey[]>;
-  revokeApiKey(id: string, at: string): Promise<boolean>;
+  /** The key with this id, live or revoked. */
+  findApiKey(id: string): Promise<ApiKey | null>;
+  /**
+   * Revokes a live key; false when there is none. With `keepLastSecret`, a site's last live secret key is not revoked
+   * (false too), checked in the same statement.
+   */
+  revokeApiKey(id: string, at: string, opts?: { keepLastSecret?: boolean }): Promise<boolean>;
 }

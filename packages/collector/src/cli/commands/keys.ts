@@ -1,4 +1,5 @@
-import { createApiKey } from '../../auth/keys.ts';
+import { createKey, getSite, listKeys, revokeKey } from '../../core/sites.ts';
+import { LeadsError } from '../../core/errors.ts';
 import type { KeyKind } from '../../store/lead-store.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
@@ -16,14 +17,15 @@ export async function keysCommand(args: string[]) {
     if (sub === 'create') {
       const kind = (values.kind ?? 'secret') as KeyKind;
       if (kind !== 'secret' && kind !== 'publishable') throw new UsageError('--kind must be secret or publishable');
-      if (!values.site || !(await store.getSite(values.site)))
+      if (!values.site || !(await getSite(store, values.site)))
         throw new UsageError('keys create needs --site ID of a site');
-      const { key, record } = await createApiKey(store, values.site, kind);
+      const { key, record } = await createKey(store, values.site, kind);
       if (values.json) console.log(JSON.stringify({ id: record.id, kind, key }));
       else console.log(`${kind} key ${record.id}: ${key}   (shown once)`);
     } else if (sub === 'list') {
       if (!values.site) throw new UsageError('keys list needs --site ID');
-      const keys = await store.listApiKeys(values.site);
+      if (!(await getSite(store, values.site))) throw new UsageError(`no site ${values.site}`);
+      const keys = await listKeys(store, values.site);
       if (values.json) console.log(JSON.stringify(keys));
       else
         for (const k of keys) {
@@ -34,8 +36,13 @@ export async function keysCommand(args: string[]) {
     } else if (sub === 'revoke') {
       const [id] = positionals;
       if (!id) throw new UsageError('keys revoke KEY_ID');
-      if (!(await store.revokeApiKey(id, new Date().toISOString()))) throw new UsageError(`no live key ${id}`);
-      console.log(`revoked ${id}`);
+      try {
+        await revokeKey(store, id);
+      } catch (error) {
+        if (error instanceof LeadsError && error.code === 'not_found') throw new UsageError(`no live key ${id}`);
+        throw error;
+      }
+      console.log(`revoked ${id} (its dashboard sessions ended)`);
     } else {
       throw new UsageError('keys create|list|revoke');
     }

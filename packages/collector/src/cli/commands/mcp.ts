@@ -3,7 +3,7 @@
  * The secret key decides the site, as over HTTP. stdout carries the protocol only; everything else goes to stderr.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { verifyApiKey } from '../../auth/keys.ts';
+import { verifyApiKey } from '../../core/keys.ts';
 import { mayUseDoor } from '../../core/access.ts';
 import { contextFor } from '../../core/context.ts';
 import { createLeadsMcpServer } from '../../mcp/server.ts';

@@ -1,16 +1,15 @@
-import { createSiteWithKeys } from '../../auth/keys.ts';
-import { normalizeOrigin } from '../../auth/origins.ts';
-import { hashPassword, passwordProblem } from '../../dashboard/password.ts';
+import { parseOrigins as parseOriginValues } from '../../core/origins.ts';
+import { createSiteWithKeys, getSite, listSites, setOrigins, setOwnerPassword } from '../../core/sites.ts';
 import type { LeadStore } from '../../store/lead-store.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
+import { passwordProblem } from '../../core/owner-password.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
 
+/** The --origin values; one that is not an http(s) URL is a usage error, named. */
 export function parseOrigins(values: string[] | undefined): string[] {
-  return (values ?? []).map((value) => {
-    const origin = normalizeOrigin(value);
-    if (!origin) throw new UsageError(`--origin must be an http(s) URL, got ${value}`);
-    return origin;
-  });
+  const { origins, invalid } = parseOriginValues(values ?? []);
+  if (invalid.length) throw new UsageError(`--origin must be an http(s) URL, got ${invalid[0]}`);
+  return origins;
 }
 
 export async function sitesCommand(args: string[]) {
@@ -41,14 +40,14 @@ export async function sitesCommand(args: string[]) {
         console.log(`publishable key: ${keys.publishable_key}   (for the script tag)`);
       }
     } else if (sub === 'list') {
-      const sites = await store.listSites();
+      const sites = await listSites(store);
       if (values.json) console.log(JSON.stringify(sites));
       else for (const s of sites) console.log(`${s.id}  ${s.name}  ${s.allowed_origins.join(' ') || '(no origins)'}`);
     } else if (sub === 'origins') {
       if (!values.site) throw new UsageError('sites origins needs --site ID and the --origin values to allow');
-      if (!(await store.getSite(values.site))) throw new UsageError(`no site ${values.site}`);
-      await store.setSiteOrigins(values.site, parseOrigins(values.origin));
-      console.log(`site ${values.site} allows: ${parseOrigins(values.origin).join(' ') || '(no origins)'}`);
+      if (!(await getSite(store, values.site))) throw new UsageError(`no site ${values.site}`);
+      const origins = await setOrigins(store, values.site, parseOrigins(values.origin));
+      console.log(`site ${values.site} allows: ${origins.join(' ') || '(no origins)'}`);
     } else if (sub === 'password') {
       await passwordCommand(store, values.site, {
         clear: values.clear ?? false,
@@ -68,10 +67,10 @@ export async function sitesCommand(args: string[]) {
  */
 async function passwordCommand(store: LeadStore, siteId: string | undefined, opts: { clear: boolean; stdin: boolean }) {
   if (!siteId) throw new UsageError('sites password needs --site ID');
-  if (!(await store.getSite(siteId))) throw new UsageError(`no site ${siteId}`);
+  if (!(await getSite(store, siteId))) throw new UsageError(`no site ${siteId}`);
   if (opts.clear) {
-    await store.setOwnerPassword(siteId, null, new Date().toISOString());
-    console.log(`site ${siteId}: owner password removed (sign in with a secret key)`);
+    await setOwnerPassword(store, siteId, null);
+    console.log(`site ${siteId}: owner password removed, its sessions ended (sign in with a secret key)`);
     return;
   }
   let password: string;
@@ -83,8 +82,11 @@ async function passwordCommand(store: LeadStore, siteId: string | undefined, opt
   }
   const problem = passwordProblem(password);
   if (problem) throw new UsageError(`the password ${problem}; nothing changed`);
-  await store.setOwnerPassword(siteId, await hashPassword(password), new Date().toISOString());
-  console.log(`site ${siteId}: owner password set; sign in at the collector's / with the site id and this password`);
+  await setOwnerPassword(store, siteId, password);
+  console.log(
+    `site ${siteId}: owner password set (sessions opened with the old one ended); ` +
+      "sign in at the collector's / with the site id and this password",
+  );
 }
 
 async function readStdin(): Promise<string> {

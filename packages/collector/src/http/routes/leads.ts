@@ -4,7 +4,7 @@
  */
 import { type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
-import { keyKindOf } from '../../auth/keys.ts';
+import { keyKindOf } from '../../core/keys.ts';
 import {
   ACCESS,
   assertDoor,

@@ -24,10 +24,11 @@ export class SqlSessions implements SessionRows {
     await this.db.deleteFrom('dashboard_sessions').where('id', '=', id).execute();
   }
 
-  async deleteSiteSessions(siteId: string, method?: DashboardSession['method']) {
+  async deleteSiteSessions(siteId: string, method?: DashboardSession['method'], ref?: string) {
     if (!isUuid(siteId)) return 0;
     let query = this.db.deleteFrom('dashboard_sessions').where('site_id', '=', siteId);
     if (method) query = query.where('method', '=', method);
+    if (ref !== undefined) query = query.where('ref', '=', ref);
     const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -5,6 +5,12 @@ import { isUuid } from './queryable.ts';
 import { toIso } from './rows.ts';
 import type { Database } from './schema.ts';
 
+const keyOf = (row: Omit<ApiKey, 'created_at' | 'revoked_at'> & { created_at: string | Date; revoked_at: string | Date | null }): ApiKey => ({
+  ...row,
+  created_at: toIso(row.created_at),
+  revoked_at: row.revoked_at == null ? null : toIso(row.revoked_at),
+});
+
 export class SqlSites implements SiteRows {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -117,21 +123,43 @@ export class SqlSites implements SiteRows {
       .where('site_id', '=', siteId)
       .orderBy('created_at')
       .execute();
-    return rows.map((row) => ({
-      ...row,
-      created_at: toIso(row.created_at),
-      revoked_at: row.revoked_at == null ? null : toIso(row.revoked_at),
-    }));
+    return rows.map(keyOf);
   }
 
-  async revokeApiKey(id: string, at: string) {
+  async revokeApiKey(id: string, at: string, opts: { keepLastSecret?: boolean } = {}) {
     if (!isUuid(id)) return false;
-    const result = await this.db
+    let query = this.db
       .updateTable('api_keys')
       .set({ revoked_at: at })
       .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+      .where('revoked_at', 'is', null);
+    if (opts.keepLastSecret) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('kind', '<>', 'secret'),
+          eb.exists(
+            eb
+              .selectFrom('api_keys as other')
+              .select('other.id')
+              .whereRef('other.site_id', '=', 'api_keys.site_id')
+              .where('other.kind', '=', 'secret')
+              .where('other.revoked_at', 'is', null)
+              .whereRef('other.id', '<>', 'api_keys.id'),
+          ),
+        ]),
+      );
+    }
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  async findApiKey(id: string) {
+    if (!isUuid(id)) return null;
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'site_id', 'kind', 'prefix', 'created_at', 'revoked_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? keyOf(row) : null;
   }
 }

@@ -67,17 +67,3 @@ export async function verifyApiKey(store: LeadStore, key: string): Promise<{ key
   if (!same || match.key.kind !== keyKindOf(key)) return null;
   return { key: match.key, site: match.site };
 }
-
-/** A site with one secret and one publishable key; the keys are returned once and never stored. */
-export async function createSiteWithKeys(store: LeadStore, name: string, origins: string[]) {
-  const site = await store.createSite({
-    id: crypto.randomUUID(),
-    name,
-    owner_user_id: crypto.randomUUID(),
-    allowed_origins: origins,
-    created_at: new Date().toISOString(),
-  });
-  const secret = await createApiKey(store, site.id, 'secret');
-  const publishable = await createApiKey(store, site.id, 'publishable');
-  return { site, secret_key: secret.key, publishable_key: publishable.key };
-}
