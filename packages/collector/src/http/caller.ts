@@ -4,9 +4,9 @@
  */
 import { BROWSER_KEY_FIELD } from '@leadtrail/protocol';
 import type { Context } from 'hono';
-import { keyKindOf, verifyApiKey } from '../core/keys.ts';
 import { ACCESS } from '../core/access.ts';
 import { LeadsError } from '../core/errors.ts';
+import { keyKindOf, verifyApiKey } from '../core/keys.ts';
 import type { ApiKey, LeadStore, Site } from '../store/lead-store.ts';
 import { unauthorized } from './errors.ts';
 

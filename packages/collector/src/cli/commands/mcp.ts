@@ -3,9 +3,9 @@
  * The secret key decides the site, as over HTTP. stdout carries the protocol only; everything else goes to stderr.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { verifyApiKey } from '../../core/keys.ts';
 import { mayUseDoor } from '../../core/access.ts';
 import { contextFor } from '../../core/context.ts';
+import { verifyApiKey } from '../../core/keys.ts';
 import { createLeadsMcpServer } from '../../mcp/server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { dbOption, parse, UsageError } from '../args.ts';

@@ -4,7 +4,6 @@
  */
 import { type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
-import { keyKindOf } from '../../core/keys.ts';
 import {
   ACCESS,
   assertDoor,
@@ -15,6 +14,7 @@ import {
 } from '../../core/access.ts';
 import { contextFor } from '../../core/context.ts';
 import { invalidInput, LeadsError, toLeadsError } from '../../core/errors.ts';
+import { keyKindOf } from '../../core/keys.ts';
 import { runLeadsAction } from '../../core/run-action.ts';
 import { bodyKindOf, readJsonBody } from '../body.ts';
 import { authenticate, takeKey } from '../caller.ts';

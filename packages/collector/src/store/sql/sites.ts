@@ -5,7 +5,9 @@ import { isUuid } from './queryable.ts';
 import { toIso } from './rows.ts';
 import type { Database } from './schema.ts';
 
-const keyOf = (row: Omit<ApiKey, 'created_at' | 'revoked_at'> & { created_at: string | Date; revoked_at: string | Date | null }): ApiKey => ({
+const keyOf = (
+  row: Omit<ApiKey, 'created_at' | 'revoked_at'> & { created_at: string | Date; revoked_at: string | Date | null },
+): ApiKey => ({
   ...row,
   created_at: toIso(row.created_at),
   revoked_at: row.revoked_at == null ? null : toIso(row.revoked_at),
