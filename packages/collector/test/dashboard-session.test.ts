@@ -3,8 +3,8 @@
  * row's id; CSRF tokens belong to one session and one secret; passwords are scrypt at OWASP's floor, and a hash with
  * weaker parameters verifies and reports itself outdated.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes, type ScryptOptions, scrypt, scryptSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { hashPassword, passwordProblem, SCRYPT_PARAMS, verifyPassword } from '../src/core/owner-password.ts';
@@ -13,6 +13,13 @@ import { currentOwner, endSession, signInWithPassword, startSession } from '../s
 import { safeNext } from '../src/dashboard/context.ts';
 import { csrfToken, csrfValid } from '../src/dashboard/csrf.ts';
 import { claimsOf, newSession, SESSION_SECONDS, sessionIdOf } from '../src/dashboard/session.ts';
+
+// scrypt as it is, watched: which parameters a sign-in pays for.
+vi.mock('node:crypto', async (importOriginal) => {
+  const crypto = await importOriginal<typeof import('node:crypto')>();
+  return { ...crypto, scrypt: vi.fn(crypto.scrypt) };
+});
+const scryptCosts = () => vi.mocked(scrypt).mock.calls.map((call) => (call[3] as ScryptOptions).N);
 
 const SITE = '0e6b1c1e-8a5e-4c3e-9a52-0c6f1e2d3b4a';
 const secret = randomBytes(32);
@@ -101,6 +108,13 @@ describe('sessions in the store', () => {
     expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect((await verifyPassword('an old passphrase', upgraded)).ok).toBe(true);
     expect(await currentOwner(handle.store, secret, other, Date.now())).not.toBeNull();
+  });
+
+  it('cost an unknown site id one scrypt at the current parameters, as a wrong password costs', async () => {
+    vi.mocked(scrypt).mockClear();
+    expect(await checkOwnerPassword(handle.store, crypto.randomUUID(), 'a long passphrase')).toBeNull();
+    expect(await checkOwnerPassword(handle.store, 'not-a-site', 'a long passphrase')).toBeNull();
+    expect(scryptCosts()).toEqual([2 ** 17, 2 ** 17]);
   });
 });
 

@@ -48,7 +48,6 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
       );
     }
     const form = await c.req.parseBody();
-    const secret = await deps.secret();
     const next = safeNext(formText(form, 'next'));
     const method = formText(form, 'method');
     const signedIn =

@@ -1,5 +1,5 @@
-import { createKey, getSite, listKeys, revokeKey } from '../../core/sites.ts';
 import { LeadsError } from '../../core/errors.ts';
+import { createKey, getSite, listKeys, revokeKey } from '../../core/sites.ts';
 import type { KeyKind } from '../../store/lead-store.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { dbOption, parse, UsageError } from '../args.ts';

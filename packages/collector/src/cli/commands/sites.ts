@@ -1,8 +1,8 @@
 import { parseOrigins as parseOriginValues } from '../../core/origins.ts';
+import { passwordProblem } from '../../core/owner-password.ts';
 import { createSiteWithKeys, getSite, listSites, setOrigins, setOwnerPassword } from '../../core/sites.ts';
 import type { LeadStore } from '../../store/lead-store.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
-import { passwordProblem } from '../../core/owner-password.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
 
 /** The --origin values; one that is not an http(s) URL is a usage error, named. */
