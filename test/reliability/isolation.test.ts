@@ -4,6 +4,7 @@
  * leads (a foreign id, email or phone answers exactly like a missing one), and every row of site A is unchanged
  * after all of it. Revoked keys stop working at once, in this process and in a collector process revoked from the CLI.
  */
+import { createApiKey } from '@leadtrail/collector';
 import { ERROR_STATUS, type ErrorCode } from '@leadtrail/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestSite, type TestSite } from '../support/collector.ts';
@@ -264,6 +265,8 @@ describe('revocation across processes', () => {
     const handle = await openDumpableStore('sqlite');
     const site = await createTestSite(handle.store);
     const [secret] = (await handle.store.listApiKeys(site.siteId)).filter((k) => k.kind === 'secret');
+    // A site keeps one live secret key: a second one lets the first be revoked.
+    await createApiKey(handle.store, site.siteId, 'secret');
     await handle.store.close();
     const collector = await startLoggedProcess(handle.db);
     try {

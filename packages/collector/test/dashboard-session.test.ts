@@ -110,6 +110,35 @@ describe('sessions in the store', () => {
     expect(await currentOwner(handle.store, secret, other, Date.now())).not.toBeNull();
   });
 
+  it('never undo a password set while a sign-in upgrades the old hash, nor keep that sign-in’s session', async () => {
+    const salt = randomBytes(16);
+    const key = scryptSync('the old passphrase', salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const old = ['scrypt', 2 ** 15, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+    await handle.store.setOwnerPassword(site.siteId, old, new Date().toISOString());
+    // The owner sets a new password (another process) just after the sign-in read the old hash.
+    const racing = {
+      ...handle.store,
+      async getOwnerPassword(id: string) {
+        const hash = await handle.store.getOwnerPassword(id);
+        await setOwnerPassword(handle.store, id, 'the new passphrase');
+        return hash;
+      },
+    };
+    expect(await checkOwnerPassword(racing, site.siteId, 'the old passphrase')).toBeNull();
+    expect((await verifyPassword('the new passphrase', await handle.store.getOwnerPassword(site.siteId))).ok).toBe(
+      true,
+    );
+
+    // A sign-in that proved a password changed before its session was stored gets no session.
+    const proved = await checkOwnerPassword(handle.store, site.siteId, 'the new passphrase');
+    await setOwnerPassword(handle.store, site.siteId, 'the newest passphrase');
+    const signedIn = { site: proved!.site, method: 'password' as const, ref: 'password', proved: proved!.hash };
+    const sessionsBefore = await handle.store.deleteSiteSessions(site.siteId, 'password');
+    expect(sessionsBefore).toBe(0);
+    expect(await startSession(handle.store, signedIn, Date.now())).toBeNull();
+    expect(await handle.store.deleteSiteSessions(site.siteId, 'password')).toBe(0);
+  });
+
   it('cost an unknown site id one scrypt at the current parameters, as a wrong password costs', async () => {
     vi.mocked(scrypt).mockClear();
     expect(await checkOwnerPassword(handle.store, crypto.randomUUID(), 'a long passphrase')).toBeNull();

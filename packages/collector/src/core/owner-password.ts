@@ -2,7 +2,7 @@
  * Owner passwords: scrypt (node:crypto) at OWASP's floor (N=2^17, r=8, p=1) with a random salt, stored as
  * `scrypt$N$r$p$salt$hash`, compared in constant time. A hash made with weaker parameters still verifies and is
  * reported as outdated, so the sign-in that proves the password can store a new hash. Hashing runs off the event
- * loop (libuv's thread pool); each takes 128 MiB while it runs.
+ * loop (libuv's thread pool); each takes 128 MiB while it runs, and at most two run at once.
  */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
@@ -19,15 +19,35 @@ interface Params {
 export const SCRYPT_PARAMS: Params = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 /** Stored parameters above this are refused rather than run (a hash is data: it must not choose our memory use). */
-const MAX_N = 2 ** 20;
+const MAX_N = 2 ** 18;
+/** Hashes computed at once; the others wait. Each holds 128 * N * r bytes (128 MiB now) while it runs. */
+const CONCURRENT_HASHES = 2;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `work` when fewer than CONCURRENT_HASHES hashes are running, so sign-ins cannot add up to gigabytes. */
+async function oneOfFew<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 
 function derive(password: string, salt: Buffer, params: Params): Promise<Buffer> {
   // scrypt needs 128 * N * r bytes; Node refuses above maxmem (32 MiB by default).
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+  return oneOfFew(
+    () =>
+      new Promise((resolve, reject) =>
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
   );
 }
 

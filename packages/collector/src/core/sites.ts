@@ -125,14 +125,31 @@ export const hasOwnerPassword = async (store: LeadStore, siteId: string) =>
   (await store.getOwnerPassword(siteId)) !== null;
 
 /**
- * The site, when `password` is its owner password; else null. An unknown site costs one scrypt too, like a wrong
- * password. A hash made with weaker parameters is replaced by a current one (sessions are not ended by that).
+ * The site and the hash `password` matched, when it is the site's owner password; else null. An unknown site costs
+ * one scrypt too, like a wrong password. A hash made with weaker parameters is replaced by a current one (sessions
+ * are not ended by that), only if it is still the stored one: a password set meanwhile is never undone.
  */
-export async function checkOwnerPassword(store: LeadStore, siteId: string, password: string): Promise<Site | null> {
+export async function checkOwnerPassword(
+  store: LeadStore,
+  siteId: string,
+  password: string,
+): Promise<{ site: Site; hash: string } | null> {
   const site = await store.getSite(siteId.trim());
   const hash = site ? await store.getOwnerPassword(site.id) : null;
   const check = await verifyPassword(password, hash);
-  if (!check.ok || !site) return null;
-  if (check.outdated) await store.setOwnerPassword(site.id, await hashPassword(password), new Date().toISOString());
-  return site;
+  if (!check.ok || !site || !hash) return null;
+  if (!check.outdated) return { site, hash };
+  const upgraded = await hashPassword(password);
+  const replaced = await store.replaceOwnerPassword(site.id, hash, upgraded, new Date().toISOString());
+  return replaced ? { site, hash: upgraded } : null;
+}
+
+/** Whether the site's owner password is still the one with this hash. */
+export const ownerPasswordIs = async (store: LeadStore, siteId: string, hash: string) =>
+  (await store.getOwnerPassword(siteId)) === hash;
+
+/** Whether this key is a live secret key of the site. */
+export async function isLiveSecretKey(store: LeadStore, siteId: string, keyId: string): Promise<boolean> {
+  const key = await store.findApiKey(keyId);
+  return key !== null && key.site_id === siteId && key.kind === 'secret' && key.revoked_at === null;
 }

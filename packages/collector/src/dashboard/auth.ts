@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mayUseDoor } from '../core/access.ts';
 import { verifyApiKey } from '../core/keys.ts';
-import { checkOwnerPassword, getSite, hasOwnerPassword, listKeys } from '../core/sites.ts';
+import { checkOwnerPassword, getSite, hasOwnerPassword, isLiveSecretKey, ownerPasswordIs } from '../core/sites.ts';
 import type { LeadStore, Site } from '../store/lead-store.ts';
 import { csrfToken } from './csrf.ts';
 import { claimsOf, newSession, type SessionClaims, type SignInMethod, sessionIdOf } from './session.ts';
@@ -41,21 +41,20 @@ export interface Owner {
 export async function currentOwner(
   store: LeadStore,
   secret: Buffer,
-  token: string | undefined,
+  token: string | null | undefined,
   nowMs: number,
 ): Promise<Owner | null> {
   const id = sessionIdOf(token);
   if (!id) return null;
   const session = await store.findSession(id, new Date(nowMs).toISOString());
   if (!session) return null;
-  const site = await getSite(store, session.site_id);
-  if (!site) return null;
-  if (session.method === 'key') {
-    const keys = await listKeys(store, site.id);
-    if (!keys.some((k) => k.id === session.ref && k.kind === 'secret' && k.revoked_at === null)) return null;
-  } else if (!(await hasOwnerPassword(store, site.id))) {
-    return null;
-  }
+  const [site, standing] = await Promise.all([
+    getSite(store, session.site_id),
+    session.method === 'key'
+      ? isLiveSecretKey(store, session.site_id, session.ref)
+      : hasOwnerPassword(store, session.site_id),
+  ]);
+  if (!site || !standing) return null;
   const claims = claimsOf(session);
   return { site, claims, csrf: csrfToken(secret, claims) };
 }
@@ -64,6 +63,8 @@ export interface SignedIn {
   site: Site;
   method: SignInMethod;
   ref: string;
+  /** The owner password hash the sign-in proved (method password). */
+  proved?: string;
 }
 
 /** A live secret key of a site (publishable keys are public: they never open the dashboard). */
@@ -75,20 +76,27 @@ export async function signInWithKey(store: LeadStore, key: string): Promise<Sign
 
 /** The site id and its owner password. */
 export async function signInWithPassword(store: LeadStore, siteId: string, password: string): Promise<SignedIn | null> {
-  const site = await checkOwnerPassword(store, siteId, password);
-  return site ? { site, method: 'password', ref: 'password' } : null;
+  const proved = await checkOwnerPassword(store, siteId, password);
+  return proved ? { site: proved.site, method: 'password', ref: 'password', proved: proved.hash } : null;
 }
 
-/** Stores a new session for the signed-in owner (and forgets expired ones); returns the cookie's token. */
-export async function startSession(store: LeadStore, signedIn: SignedIn, nowMs: number): Promise<string> {
+/**
+ * Stores a new session for the signed-in owner (and forgets expired ones); returns the cookie's token, or null when
+ * the password it proved was changed meanwhile (that change ended the password sessions before this one existed).
+ */
+export async function startSession(store: LeadStore, signedIn: SignedIn, nowMs: number): Promise<string | null> {
   const { token, session } = newSession(signedIn.site.id, signedIn.method, signedIn.ref, nowMs);
   await store.createSession(session);
+  if (signedIn.proved && !(await ownerPasswordIs(store, signedIn.site.id, signedIn.proved))) {
+    await store.deleteSession(session.id);
+    return null;
+  }
   await store.pruneSessions(new Date(nowMs).toISOString());
   return token;
 }
 
 /** Ends the session of this token, on every collector. */
-export async function endSession(store: LeadStore, token: string | undefined) {
+export async function endSession(store: LeadStore, token: string | null | undefined) {
   const id = sessionIdOf(token);
   if (id) await store.deleteSession(id);
 }

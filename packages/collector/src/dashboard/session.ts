@@ -43,7 +43,7 @@ export function safeEqual(a: string, b: string): boolean {
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** The store's id of a session: the SHA-256 of its token; null for anything that is not a token. */
-export const sessionIdOf = (token: string | undefined): string | null =>
+export const sessionIdOf = (token: string | null | undefined): string | null =>
   token && TOKEN_SHAPE.test(token) ? createHash('sha256').update(token).digest('hex') : null;
 
 /** A new session: the token for the cookie, and the row to store. */

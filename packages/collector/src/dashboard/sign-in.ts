@@ -54,7 +54,8 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
       method === 'password'
         ? await signInWithPassword(store, formText(form, 'site_id'), formText(form, 'password'))
         : await signInWithKey(store, formText(form, 'key'));
-    if (!signedIn) {
+    const token = signedIn ? await startSession(store, signedIn, deps.now().getTime()) : null;
+    if (!signedIn || !token) {
       const error =
         method === 'password'
           ? 'That site id and password do not match.'
@@ -62,7 +63,7 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
       const siteId = method === 'password' ? formText(form, 'site_id').trim().slice(0, 100) : '';
       return c.html(loginPage({ error, siteId, next }), 401);
     }
-    setSessionCookie(c, deps, await startSession(store, signedIn, deps.now().getTime()));
+    setSessionCookie(c, deps, token);
     return c.redirect(next ?? '/leads', 303);
   });
 

@@ -5,6 +5,8 @@ export interface SettingsRows {
   putSettingIfAbsent(key: string, value: string): Promise<string>;
   /** The site's dashboard owner password (a scrypt hash, see dashboard/password.ts), or null. */
   getOwnerPassword(siteId: string): Promise<string | null>;
+  /** Replaces the hash only if it is still `expected` (compare-and-set); false when it changed meanwhile. */
+  replaceOwnerPassword(siteId: string, expected: string, hash: string, at: string): Promise<boolean>;
   /** Sets the site's owner password hash; null removes it. */
   setOwnerPassword(siteId: string, hash: string | null, at: string): Promise<void>;
 }

@@ -27,6 +27,16 @@ export class SqlSettings implements SettingsRows {
     return row?.hash ?? null;
   }
 
+  async replaceOwnerPassword(siteId: string, expected: string, hash: string, at: string) {
+    const result = await this.db
+      .updateTable('owner_passwords')
+      .set({ hash, updated_at: at })
+      .where('site_id', '=', siteId)
+      .where('hash', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async setOwnerPassword(siteId: string, hash: string | null, at: string) {
     const db = this.db;
     if (hash === null) {
