@@ -11,7 +11,7 @@ import {
   firstRunSite,
   isPostgresUrl,
   openStore,
-  pruneReceiptsDaily,
+  pruneReceiptsHourly,
   resolveDb,
   startServer,
   stopOnSignals,
@@ -31,7 +31,7 @@ const demoOrigins = [`http://localhost:${demoPort}`, `http://127.0.0.1:${demoPor
 
 const store = await openStore(db);
 const collector = await startServer({ store, port });
-pruneReceiptsDaily(store);
+pruneReceiptsHourly(store);
 
 const first = await firstRunSite(store, demoOrigins);
 if (first) {

@@ -1,14 +1,20 @@
 /** The collector as a library: open a store, start the server, or call the core directly. */
 
-export { pruneReceiptsDaily, stopOnSignals } from './cli/commands/serve.ts';
+export { createApp } from './app.ts';
 export { countLeads, leadsPerDay } from './core/aggregates.ts';
 export type { ActionContext, ActionResult } from './core/context.ts';
 export { LeadsError } from './core/errors.ts';
 export { createApiKey, hashKey, verifyApiKey } from './core/keys.ts';
 export { runLeadsAction } from './core/run-action.ts';
 export { allowOrigins, createSiteWithKeys, firstRunSite } from './core/sites.ts';
-export { createApp } from './http/app.ts';
-export { appOptions, type RunningServer, type ServerOptions, startServer } from './server.ts';
+export {
+  appOptions,
+  pruneReceiptsHourly,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+  stopOnSignals,
+} from './server.ts';
 export type { LeadStore } from './store/lead-store.ts';
 export { DEFAULT_DB_PATH, isPostgresUrl, openStore, resolveDb } from './store/open-store.ts';
 export { openPostgresDialect } from './store/postgres/postgres-dialect.ts';

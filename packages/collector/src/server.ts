@@ -4,11 +4,12 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { createApp } from './app.ts';
 import { LeadsError } from './core/errors.ts';
-import { createApp } from './http/app.ts';
-import type { AppOptions } from './http/options.ts';
-import { type RateLimit, RateLimiter } from './http/rate-limit.ts';
+import { forgetOldReceipts } from './core/upkeep.ts';
 import type { LeadStore } from './store/lead-store.ts';
+import type { AppOptions } from './web/options.ts';
+import { type RateLimit, RateLimiter } from './web/rate-limit.ts';
 
 export const TRACKER_BUNDLE = fileURLToPath(new URL('../../tracker/dist/leadtrail.js', import.meta.url));
 
@@ -129,4 +130,27 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     });
     server.once('error', reject);
   });
+}
+
+/** Keeps serving until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish and closes the store. */
+export function stopOnSignals(server: RunningServer, store: LeadStore, extra: () => Promise<void> = async () => {}) {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`leadtrail: ${signal}, finishing in-flight requests\n`);
+    await server.close();
+    await extra();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Forgets week-old idempotency receipts now and every hour (core/upkeep.ts). */
+export function pruneReceiptsHourly(store: LeadStore) {
+  const prune = () => forgetOldReceipts(store).catch(() => 0);
+  void prune();
+  setInterval(prune, 3_600_000).unref();
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli/args.ts';
 import { takeTrustProxy } from '../src/cli/commands/serve.ts';
 import { publicOrigin } from '../src/dashboard/security.ts';
-import { clientAddress, nearestHopValue, trustedHops } from '../src/http/client-address.ts';
+import { clientAddress, nearestHopValue, trustedHops } from '../src/web/client-address.ts';
 
 const SOCKET = '192.0.2.1';
 

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, STORE_KINDS, type StoreHandle } from '../../../test/support/stores.ts';
+import { createApp } from '../src/app.ts';
 import { createApiKey } from '../src/core/keys.ts';
 import { setOwnerPassword } from '../src/core/sites.ts';
 import { DASHBOARD_CSP } from '../src/dashboard/security.ts';
-import { createApp } from '../src/http/app.ts';
 import { appOptions } from '../src/server.ts';
 
 let handle: StoreHandle;

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { hashPassword, passwordProblem, SCRYPT_PARAMS, verifyPassword } from '../src/core/owner-password.ts';
+import { newSession, SESSION_SECONDS, sessionIdOf } from '../src/core/owner-sessions.ts';
 import { checkOwnerPassword, setOwnerPassword } from '../src/core/sites.ts';
 import { currentOwner, endSession, signInWithPassword, startSession } from '../src/dashboard/auth.ts';
 import { safeNext } from '../src/dashboard/context.ts';
 import { csrfToken, csrfValid } from '../src/dashboard/csrf.ts';
-import { claimsOf, newSession, SESSION_SECONDS, sessionIdOf } from '../src/dashboard/session.ts';
+import { claimsOf } from '../src/dashboard/session.ts';
 
 // scrypt as it is, watched: which parameters a sign-in pays for.
 vi.mock('node:crypto', async (importOriginal) => {
@@ -27,8 +28,8 @@ const now = Date.UTC(2026, 10, 26, 10);
 
 describe('sessions', () => {
   it('are a random token; the row holds only its SHA-256, and the CSRF nonce is random too', () => {
-    const a = newSession(SITE, 'key', 'key-id', now);
-    const b = newSession(SITE, 'key', 'key-id', now);
+    const a = newSession({ siteId: SITE, method: 'key', ref: 'key-id' }, now);
+    const b = newSession({ siteId: SITE, method: 'key', ref: 'key-id' }, now);
     expect(a.token).toMatch(/^[\w-]{43}$/);
     expect(a.token).not.toBe(b.token);
     expect(a.session.id).toBe(sessionIdOf(a.token));
@@ -148,7 +149,7 @@ describe('sessions in the store', () => {
 });
 
 describe('CSRF tokens', () => {
-  const claims = () => claimsOf(newSession(SITE, 'key', 'k', now).session);
+  const claims = () => claimsOf(newSession({ siteId: SITE, method: 'key', ref: 'k' }, now).session);
   it('belong to one session and one secret', () => {
     const a = claims();
     const b = claims();
@@ -163,7 +164,7 @@ describe('CSRF tokens', () => {
   });
 
   it('are not the session token', () => {
-    const { token, session } = newSession(SITE, 'key', 'k', now);
+    const { token, session } = newSession({ siteId: SITE, method: 'key', ref: 'k' }, now);
     expect(token).not.toBe(csrfToken(secret, claimsOf(session)));
   });
 });

@@ -7,7 +7,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEADS, startTestCollector, type TestCollector } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
-import { isDashboardPath } from '../src/dashboard/routes.ts';
+import { isDashboardPath } from '../src/dashboard/app.ts';
 import { appOptions, createApp } from '../src/index.ts';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** GET /dashboard.css and /dashboard.js: the stylesheet and the optional script, immutable under `?v=<hash>`. */
 import { createHash } from 'node:crypto';
-import type { Env, Hono } from 'hono';
+import { Hono } from 'hono';
 import { SCRIPT } from './assets/script.ts';
 import { STYLE } from './assets/style.ts';
 
@@ -14,7 +14,9 @@ const ASSETS = {
 /** The URL pages link to: a new stylesheet gets a new URL, so a year of caching is safe. */
 export const assetUrl = (path: keyof typeof ASSETS) => `${path}?v=${ASSETS[path].v}`;
 
-export function assetRoutes<E extends Env>(app: Hono<E>) {
+/** The dashboard's two static files. */
+export function assetsApp() {
+  const app = new Hono();
   for (const [path, asset] of Object.entries(ASSETS)) {
     app.get(path, (c) => {
       const etag = `"${asset.v}"`;
@@ -28,4 +30,5 @@ export function assetRoutes<E extends Env>(app: Hono<E>) {
       return c.body(asset.body);
     });
   }
+  return app;
 }

@@ -1,35 +1,21 @@
 /**
  * Who is signed in. Sign-in takes a live secret key of the site, or the site id and the owner password set with
- * `leadtrail sites password`. Every request looks its session up again: it still exists (not signed out, not ended
- * by a password change), and a key session's key is still live.
+ * `leadtrail sites password`. Every request looks its session up again (core/owner-sessions.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { mayUseDoor } from '../core/access.ts';
 import { verifyApiKey } from '../core/keys.ts';
-import { checkOwnerPassword, getSite, hasOwnerPassword, isLiveSecretKey, ownerPasswordIs } from '../core/sites.ts';
+import { closeSession, openSession, sessionOf } from '../core/owner-sessions.ts';
+import { sharedSecret } from '../core/shared-secret.ts';
+import { checkOwnerPassword } from '../core/sites.ts';
 import type { LeadStore, Site } from '../store/lead-store.ts';
 import { csrfToken } from './csrf.ts';
-import { claimsOf, newSession, type SessionClaims, type SignInMethod, sessionIdOf } from './session.ts';
+import { claimsOf, type SessionClaims, type SignInMethod } from './session.ts';
 
-/** The settings row holding the HMAC secret of CSRF tokens, shared by every collector on the database. */
+/** The setting holding the HMAC secret of CSRF tokens, shared by every collector on the database. */
 export const SECRET_SETTING = 'dashboard_session_secret';
 
 /** Reads (first creating, if need be) the dashboard secret once per process; every process agrees on it. */
-export function dashboardSecret(store: LeadStore): () => Promise<Buffer> {
-  let cached: Promise<Buffer> | null = null;
-  return () => {
-    if (cached) return cached;
-    const loading = store
-      .putSettingIfAbsent(SECRET_SETTING, randomBytes(32).toString('base64url'))
-      .then((value) => Buffer.from(value, 'base64url'));
-    cached = loading;
-    // A failed read (database down) is tried again on the next request.
-    loading.catch(() => {
-      if (cached === loading) cached = null;
-    });
-    return loading;
-  };
-}
+export const dashboardSecret = (store: LeadStore) => sharedSecret(store, SECRET_SETTING);
 
 export interface Owner {
   site: Site;
@@ -44,19 +30,10 @@ export async function currentOwner(
   token: string | null | undefined,
   nowMs: number,
 ): Promise<Owner | null> {
-  const id = sessionIdOf(token);
-  if (!id) return null;
-  const session = await store.findSession(id, new Date(nowMs).toISOString());
-  if (!session) return null;
-  const [site, standing] = await Promise.all([
-    getSite(store, session.site_id),
-    session.method === 'key'
-      ? isLiveSecretKey(store, session.site_id, session.ref)
-      : hasOwnerPassword(store, session.site_id),
-  ]);
-  if (!site || !standing) return null;
-  const claims = claimsOf(session);
-  return { site, claims, csrf: csrfToken(secret, claims) };
+  const found = await sessionOf(store, token, nowMs);
+  if (!found) return null;
+  const claims = claimsOf(found.session);
+  return { site: found.site, claims, csrf: csrfToken(secret, claims) };
 }
 
 export interface SignedIn {
@@ -80,23 +57,18 @@ export async function signInWithPassword(store: LeadStore, siteId: string, passw
   return proved ? { site: proved.site, method: 'password', ref: 'password', proved: proved.hash } : null;
 }
 
-/**
- * Stores a new session for the signed-in owner (and forgets expired ones); returns the cookie's token, or null when
- * the password it proved was changed meanwhile (that change ended the password sessions before this one existed).
- */
-export async function startSession(store: LeadStore, signedIn: SignedIn, nowMs: number): Promise<string | null> {
-  const { token, session } = newSession(signedIn.site.id, signedIn.method, signedIn.ref, nowMs);
-  await store.createSession(session);
-  if (signedIn.proved && !(await ownerPasswordIs(store, signedIn.site.id, signedIn.proved))) {
-    await store.deleteSession(session.id);
-    return null;
-  }
-  await store.pruneSessions(new Date(nowMs).toISOString());
-  return token;
-}
+/** Stores a new session for the signed-in owner; its token, or null (see openSession). */
+export const startSession = (store: LeadStore, signedIn: SignedIn, nowMs: number) =>
+  openSession(
+    store,
+    {
+      siteId: signedIn.site.id,
+      method: signedIn.method,
+      ref: signedIn.ref,
+      ...(signedIn.proved ? { proved: signedIn.proved } : {}),
+    },
+    nowMs,
+  );
 
 /** Ends the session of this token, on every collector. */
-export async function endSession(store: LeadStore, token: string | null | undefined) {
-  const id = sessionIdOf(token);
-  if (id) await store.deleteSession(id);
-}
+export const endSession = closeSession;

@@ -1,7 +1,7 @@
 /** What every dashboard handler shares: the Hono env, the app's options, the secret and the clock. */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv, AppOptions } from '../http/options.ts';
+import type { AppEnv, AppOptions } from '../web/options.ts';
 import type { Owner } from './auth.ts';
 import { isHttps } from './security.ts';
 import { SESSION_COOKIE, SESSION_SECONDS } from './session.ts';

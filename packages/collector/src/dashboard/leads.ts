@@ -7,8 +7,8 @@ import { countLeads } from '../core/aggregates.ts';
 import { type ActionContext, contextFor } from '../core/context.ts';
 import { LeadsError } from '../core/errors.ts';
 import { runLeadsAction } from '../core/run-action.ts';
-import type { AppOptions } from '../http/options.ts';
 import type { Site } from '../store/lead-store.ts';
+import type { AppOptions } from '../web/options.ts';
 import { filterInput, type LeadFilters, listFilters, PAGE_SIZE } from './query.ts';
 
 export type LeadDetail = GetOneResponse['data'];

@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { nearestHopValue } from '../http/client-address.ts';
+import { nearestHopValue } from '../web/client-address.ts';
 
 /** The dashboard's Content-Security-Policy, written once: set as it is on every answer. */
 export const DASHBOARD_CSP =

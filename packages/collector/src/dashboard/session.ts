@@ -1,16 +1,13 @@
 /**
- * Dashboard sessions, kept in the database: the cookie holds a random token, the store only the token's SHA-256 (a
- * copy of the database signs nobody in). Signing out deletes the row, so a copied cookie stops working at once on
- * every collector sharing the database; so do revoking the key a session was opened with and changing the owner
- * password (core/sites.ts). Each session has a random nonce the CSRF token is derived from.
+ * The dashboard's side of a session (the core keeps the sessions, core/owner-sessions.ts): the cookie's name, what a
+ * signed-in request knows of its session, and the HMAC the CSRF token is made with (from the session's random nonce).
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DashboardSession } from '../store/lead-store.ts';
 
 /** The cookie's name; `__Host-lt_session` over https (Secure, Path=/, no Domain: no other host can set it). */
 export const SESSION_COOKIE = 'lt_session';
-/** Sessions last a working day; signing in again is one paste of the key. */
-export const SESSION_SECONDS = 12 * 60 * 60;
+export { SESSION_SECONDS } from '../core/owner-sessions.ts';
 
 export type SignInMethod = DashboardSession['method'];
 
@@ -37,28 +34,6 @@ export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-/** 32 random bytes, base64url. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-/** The store's id of a session: the SHA-256 of its token; null for anything that is not a token. */
-export const sessionIdOf = (token: string | null | undefined): string | null =>
-  token && TOKEN_SHAPE.test(token) ? createHash('sha256').update(token).digest('hex') : null;
-
-/** A new session: the token for the cookie, and the row to store. */
-export function newSession(site: string, method: SignInMethod, ref: string, nowMs: number) {
-  const token = randomBytes(32).toString('base64url');
-  const session: DashboardSession = {
-    id: sessionIdOf(token)!,
-    site_id: site,
-    method,
-    ref,
-    nonce: randomBytes(16).toString('base64url'),
-    created_at: new Date(nowMs).toISOString(),
-    expires_at: new Date(nowMs + SESSION_SECONDS * 1000).toISOString(),
-  };
-  return { token, session };
 }
 
 export const claimsOf = (session: DashboardSession): SessionClaims => ({

@@ -1,6 +1,6 @@
 /** GET/POST /login and POST /logout. Attempts are rate-limited per address; sign-out ends the session everywhere. */
-import type { Hono } from 'hono';
-import { RateLimiter } from '../http/rate-limit.ts';
+import { Hono } from 'hono';
+import { RateLimiter } from '../web/rate-limit.ts';
 import { currentOwner, endSession, signInWithKey, signInWithPassword, startSession } from './auth.ts';
 import {
   clearSessionCookie,
@@ -19,7 +19,8 @@ import { loginPage } from './pages/login.ts';
 /** Ten attempts at once, then one every six seconds, per client address. */
 export const LOGIN_LIMIT = { burst: 10, perSecond: 1 / 6 };
 
-export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
+export function signInApp(deps: Deps) {
+  const app = new Hono<DashEnv>();
   const limiter = new RateLimiter(LOGIN_LIMIT);
   const { store } = deps.options;
 
@@ -81,4 +82,5 @@ export function signInRoutes(app: Hono<DashEnv>, deps: Deps) {
     clearSessionCookie(c, deps);
     return c.redirect('/login?out', 303);
   });
+  return app;
 }

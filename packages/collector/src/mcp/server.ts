@@ -10,15 +10,12 @@ import {
   ListToolsRequestSchema,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import packageJson from '../../package.json' with { type: 'json' };
 import type { ActionContext } from '../core/context.ts';
 import { toLeadsError } from '../core/errors.ts';
 import { runLeadsAction } from '../core/run-action.ts';
+import { SERVER_VERSION } from '../version.ts';
 import { coerceToolArguments } from './coerce.ts';
 import { LEADS_TOOL_NAME, leadsTool } from './tool.ts';
-
-/** The collector package's version, reported by the MCP server and the OpenAPI document. */
-export const SERVER_VERSION: string = packageJson.version;
 
 export interface LeadsMcpServerOptions {
   /** The authenticated caller: the key's site and kind. Nothing in the arguments can widen it. */

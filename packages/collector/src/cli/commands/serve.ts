@@ -1,10 +1,7 @@
-import { parseRateLimit, type RateLimit } from '../../http/rate-limit.ts';
-import { type RunningServer, startServer } from '../../server.ts';
-import type { LeadStore } from '../../store/lead-store.ts';
+import { pruneReceiptsHourly, startServer, stopOnSignals } from '../../server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
+import { parseRateLimit, type RateLimit } from '../../web/rate-limit.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
-
-const RECEIPT_DAYS = 7;
 
 export function parsePort(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,30 +55,6 @@ export function takeTrustProxy(args: string[]): { rest: string[]; hops: number }
   return { rest, hops };
 }
 
-/** Keeps serving until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish and closes the store. */
-export function stopOnSignals(server: RunningServer, store: LeadStore, extra: () => Promise<void> = async () => {}) {
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`leadtrail: ${signal}, finishing in-flight requests\n`);
-    await server.close();
-    await extra();
-    await store.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-/** Forgets idempotency receipts after a week; a browser retries within hours, not weeks. */
-export function pruneReceiptsDaily(store: LeadStore) {
-  const prune = () =>
-    store.pruneReceipts(new Date(Date.now() - RECEIPT_DAYS * 86_400_000).toISOString()).catch(() => 0);
-  void prune();
-  setInterval(prune, 3_600_000).unref();
-}
-
 export async function serveCommand(args: string[]) {
   const { rest, hops } = takeTrustProxy(args);
   const { values } = parse(rest, {
@@ -105,7 +78,7 @@ export async function serveCommand(args: string[]) {
     trustProxy: hops,
     ...Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined)),
   });
-  pruneReceiptsDaily(store);
+  pruneReceiptsHourly(store);
   stopOnSignals(server, store);
   process.stderr.write(`leadtrail: collector on ${server.url} (${store.kind})\n`);
 }

@@ -35,7 +35,7 @@ import {
 import { type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { ACCESS, ACKNOWLEDGED, KEY_KINDS } from '../core/access.ts';
-import { SERVER_VERSION } from '../mcp/server.ts';
+import { SERVER_VERSION } from '../version.ts';
 
 export const LEADS_PATH = LEADS_API_PATH;
 

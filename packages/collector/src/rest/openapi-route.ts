@@ -1,6 +1,6 @@
 /** GET /openapi.json: the OpenAPI 3.1 document of this API, generated from the protocol's schemas once. */
 import { Hono } from 'hono';
-import { buildOpenApiDocument } from '../../openapi/document.ts';
+import { buildOpenApiDocument } from './openapi.ts';
 
 export function openapiRoute() {
   const app = new Hono();

@@ -1,5 +1,5 @@
 /** The setup page and its changes: allowed origins, creating and revoking keys. All rules are the core's. */
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { createKey, hasOwnerPassword, listKeys, revokeKey, setOrigins } from '../core/sites.ts';
 import type { KeyKind } from '../store/lead-store.ts';
@@ -25,7 +25,8 @@ function refusal(error: unknown): { message: string; status: 400 | 409 } | null 
   return null;
 }
 
-export function setupRoutes(app: Hono<DashEnv>, deps: Deps) {
+export function setupPagesApp(deps: Deps) {
+  const app = new Hono<DashEnv>();
   const guard = requireOwner(deps);
   const { store } = deps.options;
 
@@ -86,4 +87,5 @@ export function setupRoutes(app: Hono<DashEnv>, deps: Deps) {
     }
     return c.redirect('/setup?done=revoked', 303);
   });
+  return app;
 }

@@ -1,8 +1,8 @@
 /** GET /leadtrail.js: the built tracker, with an ETag; `?v=<etag>` URLs are immutable for a year. */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { LeadsError } from '../../core/errors.ts';
-import { errorResponse } from '../errors.ts';
+import { LeadsError } from '../core/errors.ts';
+import { errorResponse } from '../web/errors.ts';
 
 export function trackerScriptRoute(script: string | null) {
   const app = new Hono();

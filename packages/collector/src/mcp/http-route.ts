@@ -3,17 +3,16 @@
  * Same key as REST (a secret key, `Authorization: Bearer lt_sk_...`), same core, same answers.
  */
 import { type Context, Hono } from 'hono';
-import { assertDoor } from '../../core/access.ts';
-import { contextFor } from '../../core/context.ts';
-import { LeadsError, toLeadsError } from '../../core/errors.ts';
-import { inputProblem } from '../../core/input-guard.ts';
-import { serveMcpRequest } from '../../mcp/http-transport.ts';
-import { createLeadsMcpServer } from '../../mcp/server.ts';
-import { bodyKindOf, readJsonBody } from '../body.ts';
-import { authenticate, headerKey } from '../caller.ts';
-import { errorResponse } from '../errors.ts';
-import { errorFields } from '../log.ts';
-import type { AppEnv, AppOptions } from '../options.ts';
+import { assertDoor } from '../core/access.ts';
+import { contextFor } from '../core/context.ts';
+import { LeadsError } from '../core/errors.ts';
+import { inputProblem } from '../core/input-guard.ts';
+import { bodyKindOf, readJsonBody } from '../web/body.ts';
+import { authenticate, headerKey } from '../web/caller.ts';
+import { errorResponse, logUnexpected } from '../web/errors.ts';
+import type { AppEnv, AppOptions } from '../web/options.ts';
+import { serveMcpRequest } from './http-transport.ts';
+import { createLeadsMcpServer } from './server.ts';
 
 export const MCP_PATH = '/mcp';
 
@@ -75,7 +74,7 @@ function idOf(message: unknown): string | number | null {
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
-export function mcpRoutes(options: AppOptions) {
+export function mcpHttpRoute(options: AppOptions) {
   const { store } = options;
   const app = new Hono<AppEnv>();
 
@@ -95,12 +94,7 @@ export function mcpRoutes(options: AppOptions) {
       const server = createLeadsMcpServer({
         ctx,
         siteName: caller.site.name,
-        onError: (error) =>
-          options.log({
-            req_id: c.get('requestId'),
-            level: 'error',
-            ...errorFields(error),
-          }),
+        onError: (error) => logUnexpected(c, options.log, error),
       });
       let parsedBody: unknown;
       if (bodyKindOf(c) === 'json') {
@@ -113,9 +107,7 @@ export function mcpRoutes(options: AppOptions) {
       const [status, headers] = [response.status as 200, Object.fromEntries(response.headers)];
       return response.body ? c.body(response.body, status, headers) : c.body(null, status, headers);
     } catch (error) {
-      if (toLeadsError(error).code === 'internal') {
-        options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
-      }
+      logUnexpected(c, options.log, error);
       return errorResponse(c, error);
     }
   });

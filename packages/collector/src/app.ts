@@ -3,18 +3,19 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { LEADS_API_PATH } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { LeadsError } from '../core/errors.ts';
-import { dashboardRoutes } from '../dashboard/routes.ts';
-import { clientAddress, trustedHops } from './client-address.ts';
-import { preflight } from './cors.ts';
-import { errorResponse } from './errors.ts';
-import { errorFields, redactPath } from './log.ts';
-import type { AppEnv, AppOptions } from './options.ts';
-import { leadsRoutes } from './routes/leads.ts';
-import { mcpRoutes } from './routes/mcp.ts';
-import { openapiRoute } from './routes/openapi.ts';
-import { trackerScriptRoute } from './routes/tracker-script.ts';
-import { securityHeaders } from './security-headers.ts';
+import { LeadsError } from './core/errors.ts';
+import { storeHealth } from './core/upkeep.ts';
+import { dashboardApp } from './dashboard/app.ts';
+import { mcpHttpRoute } from './mcp/http-route.ts';
+import { preflight } from './rest/cors.ts';
+import { leadsApi } from './rest/leads.ts';
+import { openapiRoute } from './rest/openapi-route.ts';
+import { trackerScriptRoute } from './rest/tracker-script.ts';
+import { clientAddress, trustedHops } from './web/client-address.ts';
+import { errorResponse, logUnexpected } from './web/errors.ts';
+import { redactPath } from './web/log.ts';
+import type { AppEnv, AppOptions } from './web/options.ts';
+import { securityHeaders } from './web/security-headers.ts';
 
 function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
   try {
@@ -49,23 +50,22 @@ export function createApp(options: AppOptions) {
     });
   });
   // The dashboard (/, /login, /leads..., /setup...) sets its own stricter headers, so it is mounted ahead of these.
-  app.route('/', dashboardRoutes(options));
+  app.route('/', dashboardApp(options));
   app.use(securityHeaders);
 
   app.get('/healthz', async (c) => {
-    await options.store.ping();
-    return c.json({ ok: true, store: options.store.kind });
+    return c.json(await storeHealth(options.store));
   });
   app.route('/', trackerScriptRoute(options.trackerScript));
   app.options(`${LEADS_API_PATH}/*`, (c) => preflight(c, options.store));
   app.options(LEADS_API_PATH, (c) => preflight(c, options.store));
-  app.route(LEADS_API_PATH, leadsRoutes(options));
-  app.route('/', mcpRoutes(options));
+  app.route(LEADS_API_PATH, leadsApi(options));
+  app.route('/', mcpHttpRoute(options));
   app.route('/', openapiRoute());
 
   app.notFound((c) => errorResponse(c, new LeadsError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
-    options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
+    logUnexpected(c, options.log, error);
     return errorResponse(c, error);
   });
   return app;

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { originAllowedAnywhere } from '../core/origins.ts';
 import type { LeadStore } from '../store/lead-store.ts';
-import { errorResponse } from './errors.ts';
+import { errorResponse } from '../web/errors.ts';
 
 export function corsHeaders(c: Context, origin: string) {
   c.header('Access-Control-Allow-Origin', origin);

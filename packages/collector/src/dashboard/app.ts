@@ -8,17 +8,17 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { LeadsError } from '../core/errors.ts';
-import { declaredLength, readBodyBytes } from '../http/body.ts';
-import { errorFields } from '../http/log.ts';
-import type { AppOptions } from '../http/options.ts';
-import { assetRoutes } from './assets.ts';
+import { declaredLength, readBodyBytes } from '../web/body.ts';
+import { logUnexpected } from '../web/errors.ts';
+import type { AppOptions } from '../web/options.ts';
+import { assetsApp } from './assets.ts';
 import { dashboardSecret } from './auth.ts';
 import type { DashEnv, Deps } from './context.ts';
-import { leadsRoutes } from './leads-routes.ts';
+import { leadPagesApp } from './lead-pages.ts';
 import { errorPage } from './pages/error.ts';
 import { dashboardHeaders } from './security.ts';
-import { setupRoutes } from './setup-routes.ts';
-import { signInRoutes } from './sign-in.ts';
+import { setupPagesApp } from './setup-pages.ts';
+import { signInApp } from './sign-in.ts';
 
 /** Every path the dashboard answers; the API, /mcp, /openapi.json, /healthz and /leadtrail.js are not among them. */
 export const DASHBOARD_PATHS = [
@@ -60,7 +60,8 @@ const formLimit: MiddlewareHandler<DashEnv> = async (c, next) => {
   return next();
 };
 
-export function dashboardRoutes(options: AppOptions) {
+/** The dashboard as one app: its sub-apps (assets, sign-in, lead pages, setup) under its headers and form limit. */
+export function dashboardApp(options: AppOptions) {
   const deps: Deps = {
     options,
     secret: dashboardSecret(options.store),
@@ -68,13 +69,13 @@ export function dashboardRoutes(options: AppOptions) {
   };
   const app = new Hono<DashEnv>();
   for (const path of DASHBOARD_PATHS) app.use(path, dashboardHeaders, formLimit);
-  assetRoutes(app);
-  signInRoutes(app, deps);
-  leadsRoutes(app, deps);
-  setupRoutes(app, deps);
+  app.route('/', assetsApp());
+  app.route('/', signInApp(deps));
+  app.route('/', leadPagesApp(deps));
+  app.route('/', setupPagesApp(deps));
 
   app.onError((error, c) => {
-    options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
+    logUnexpected(c, options.log, error);
     return c.html(
       errorPage({
         title: 'Something went wrong',

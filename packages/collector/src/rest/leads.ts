@@ -11,19 +11,18 @@ import {
   contentAccepted,
   readLimit,
   unsupportedContent,
-} from '../../core/access.ts';
-import { contextFor } from '../../core/context.ts';
-import { invalidInput, LeadsError, toLeadsError } from '../../core/errors.ts';
-import { keyKindOf } from '../../core/keys.ts';
-import { runLeadsAction } from '../../core/run-action.ts';
-import { bodyKindOf, readJsonBody } from '../body.ts';
-import { authenticate, takeKey } from '../caller.ts';
-import { corsHeaders } from '../cors.ts';
-import { errorResponse } from '../errors.ts';
-import { errorFields } from '../log.ts';
-import type { AppEnv, AppOptions } from '../options.ts';
+} from '../core/access.ts';
+import { contextFor } from '../core/context.ts';
+import { invalidInput, LeadsError } from '../core/errors.ts';
+import { keyKindOf } from '../core/keys.ts';
+import { runLeadsAction } from '../core/run-action.ts';
+import { bodyKindOf, readJsonBody } from '../web/body.ts';
+import { authenticate, takeKey } from '../web/caller.ts';
+import { errorResponse, logUnexpected } from '../web/errors.ts';
+import type { AppEnv, AppOptions } from '../web/options.ts';
+import { corsHeaders } from './cors.ts';
 
-export function leadsRoutes(options: AppOptions) {
+export function leadsApi(options: AppOptions) {
   const { store, limits } = options;
   const app = new Hono<AppEnv>();
 
@@ -65,9 +64,7 @@ export function leadsRoutes(options: AppOptions) {
       const result = await runLeadsAction(ctx, input);
       return c.json(result.body, result.status);
     } catch (error) {
-      if (toLeadsError(error).code === 'internal') {
-        options.log({ req_id: c.get('requestId'), level: 'error', ...errorFields(error) });
-      }
+      logUnexpected(c, options.log, error);
       return errorResponse(c, error);
     }
   }

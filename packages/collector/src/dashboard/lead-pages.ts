@@ -1,6 +1,6 @@
 /** The leads pages: the list (with counts and chart), the CSV export, one lead, its status and its notes. */
 import { LEAD_STATUSES, type LeadStatus } from '@leadtrail/protocol';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { chartData } from './chart.ts';
 import { type DashContext, type DashEnv, type Deps, formText } from './context.ts';
@@ -36,7 +36,8 @@ function inputProblem(error: unknown): string | null {
   return issues.length ? issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ') : error.message;
 }
 
-export function leadsRoutes(app: Hono<DashEnv>, deps: Deps) {
+export function leadPagesApp(deps: Deps) {
+  const app = new Hono<DashEnv>();
   const guard = requireOwner(deps);
   const ctxOf = (c: DashContext) => ownerContext(deps.options, c.get('owner').site);
   const notFound = (c: DashContext) =>
@@ -169,4 +170,5 @@ export function leadsRoutes(app: Hono<DashEnv>, deps: Deps) {
     }
     return c.redirect(`/leads/${id}?done=adopted#submissions`, 303);
   });
+  return app;
 }

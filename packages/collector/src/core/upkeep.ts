@@ -1,0 +1,15 @@
+/** Upkeep of what the core keeps only for a while, and the store's health. */
+import type { LeadStore } from '../store/lead-store.ts';
+
+/** How long a submission's event_id is remembered: a browser retries within hours, not weeks. */
+export const RECEIPT_DAYS = 7;
+
+/** Forgets receipts older than RECEIPT_DAYS; returns how many. */
+export const forgetOldReceipts = (store: LeadStore, nowMs = Date.now()) =>
+  store.pruneReceipts(new Date(nowMs - RECEIPT_DAYS * 86_400_000).toISOString());
+
+/** Whether the store answers: throws when it does not. */
+export async function storeHealth(store: LeadStore) {
+  await store.ping();
+  return { ok: true as const, store: store.kind };
+}
