@@ -86,7 +86,7 @@ describe('sessions in the store', () => {
   });
 
   it('upgrade an outdated password hash at the next sign-in, without ending the owner’s other sessions', async () => {
-    // A hash made the way an earlier release made them: N=2^15.
+    // A hash at N=2^15, below today's floor.
     const salt = randomBytes(16);
     const key = scryptSync('an old passphrase'.normalize('NFC'), salt, 32, {
       N: 2 ** 15,

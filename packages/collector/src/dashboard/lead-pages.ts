@@ -30,7 +30,7 @@ const DONE: Record<string, string> = {
 };
 
 /** A refusal of the core (bad input) as a sentence for the page; anything else is not ours to explain. */
-function inputProblem(error: unknown): string | null {
+function refusalText(error: unknown): string | null {
   if (!(error instanceof LeadsError) || error.code !== 'invalid_input') return null;
   const issues = error.extra.issues ?? [];
   return issues.length ? issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ') : error.message;
@@ -66,7 +66,7 @@ export function leadPagesApp(deps: Deps) {
       ]);
       return c.html(leadsPage({ owner, filters, counts, chart, list }));
     } catch (error) {
-      const problem = inputProblem(error);
+      const problem = refusalText(error);
       if (!problem) throw error;
       return c.html(leadsPage({ owner, filters, counts: null, chart: null, list: null, error: problem }), 400);
     }
@@ -79,7 +79,7 @@ export function leadPagesApp(deps: Deps) {
     try {
       await listLeads(ctx, { ...filters, limit: 1 });
     } catch (error) {
-      const problem = inputProblem(error);
+      const problem = refusalText(error);
       if (!problem) throw error;
       return c.html(
         errorPage({ owner: c.get('owner'), title: 'Cannot export', message: problem, back: '/leads' }),
@@ -136,7 +136,7 @@ export function leadPagesApp(deps: Deps) {
       await setNotes(ctx, id, notes);
     } catch (error) {
       if (error instanceof LeadsError && error.code === 'not_found') return notFound(c);
-      const problem = inputProblem(error);
+      const problem = refusalText(error);
       if (!problem) throw error;
       const detail = await leadDetail(ctx, id);
       if (!detail) return notFound(c);
@@ -164,7 +164,7 @@ export function leadPagesApp(deps: Deps) {
       await adoptValue(ctx, id, field, value);
     } catch (error) {
       const taken = error instanceof LeadsError && error.code === 'duplicate_lead';
-      const problem = taken ? 'Another lead of this site has that email; nothing was changed.' : inputProblem(error);
+      const problem = taken ? 'Another lead of this site has that email; nothing was changed.' : refusalText(error);
       if (!problem) throw error;
       return c.html(leadPage({ owner: c.get('owner'), detail, error: problem }), taken ? 409 : 400);
     }
