@@ -7,8 +7,8 @@ import type { TrackerPayload } from '@leadtrail/protocol';
 import { flush, send, setApi } from './delivery.ts';
 import { type Contact, capture } from './forms.ts';
 import { onNav, page, patchHistory, views } from './pages.ts';
-import { add, type Page, type State, st, stash, upd } from './storage.ts';
-import { guard, isEmail, now, on, run, setRun, uuid } from './util.ts';
+import { addTime, type Page, type State, stashTime, state, update } from './storage.ts';
+import { guard, isEmail, listen, now, recording, setRecording, uuid } from './util.ts';
 import { onTime, tick } from './visit.ts';
 
 export type { Contact, Page };
@@ -40,13 +40,13 @@ export interface Leadtrail {
 }
 
 /** The behaviour the collector gets (cumulative, so a repeat is harmless). Only while recording: all is set. */
-const hist = (): Visitor => {
+const behaviour = (): Visitor => {
   tick();
   return {
-    visitor_id: st.v!,
-    pages_visited: st.p!.slice(),
-    time_spent: Math.round(st.t! / 1e3),
-    visit_count: st.c!,
+    visitor_id: state.v!,
+    pages_visited: state.p!.slice(),
+    time_spent: Math.round(state.t! / 1e3),
+    visit_count: state.c!,
   };
 };
 
@@ -57,103 +57,103 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   /** The value of `views` when behaviour was last sent. */
   let synced = -1;
 
-  /** Runs `f` now when recording, else once the state is loaded, if recording then. */
-  const when = (f: () => unknown) => (run > 0 ? f() : ready.then(guard(() => run > 0 && f())));
+  /** Runs `fn` now when recording, else once the state is loaded, if recording then. */
+  const whenRecording = (fn: () => unknown) => (recording > 0 ? fn() : ready.then(guard(() => recording > 0 && fn())));
 
-  const body = (c: Contact): TrackerPayload => {
+  const payload = (contact: Contact): TrackerPayload => {
     synced = views;
-    return { key, event_id: uuid(), ...hist(), ...c };
+    return { key, event_id: uuid(), ...behaviour(), ...contact };
   };
 
   /** Loads the state and, unless opted out, records this page view; then starts recording. */
   const boot = guard(() => {
-    const id = uuid();
-    const first = page();
-    const ms = stash();
-    return upd((s) => {
+    const visitorId = uuid();
+    const recordView = page();
+    const stashedMs = stashTime();
+    return update((s) => {
       if (!s.o) {
-        s.v ||= id;
-        add(ms)(s);
-        first(s);
+        s.v ||= visitorId;
+        addTime(stashedMs)(s);
+        recordView(s);
       }
     }).then(
       guard(() => {
-        setRun(+!st.o);
-        if (run) {
+        setRecording(+!state.o);
+        if (recording) {
           tick();
           flush();
-          const q = localStorage.lt_q;
+          const unsent = localStorage.lt_q;
           delete localStorage.lt_q;
-          if (q) send(JSON.parse(q), 2);
+          if (unsent) send(JSON.parse(unsent), 2);
         }
       }),
     );
   });
 
-  const M = {
-    identify: guard((d: Record<string, unknown>) => {
-      const c: Record<string, string> = {};
-      for (const k of 'name email phone company position notes'.split(' ')) {
+  const methods = {
+    identify: guard((given: Record<string, unknown>) => {
+      const contact: Record<string, string> = {};
+      for (const field of 'name email phone company position notes'.split(' ')) {
         // Protocol limits (notes: ours). An over-long email is kept whole, so isEmail refuses it.
-        const x = ([d[k]] + '').trim().slice(0, { notes: 5e3, phone: 64, email: 255 }[k] || 200);
-        if (x) c[k] = x;
+        const value = ([given[field]] + '').trim().slice(0, { notes: 5e3, phone: 64, email: 255 }[field] || 200);
+        if (value) contact[field] = value;
       }
-      if (!isEmail(c.email)) delete c.email;
-      run &&
-        when(() => {
-          upd((s) => (s.i = 1));
-          send(body(c), 1);
+      if (!isEmail(contact.email)) delete contact.email;
+      recording &&
+        whenRecording(() => {
+          update((s) => (s.i = 1));
+          send(payload(contact), 1);
         });
     }),
-    // upd(Object) changes nothing: a fresh read of the stored state.
-    visitor: () => ready.then(() => (run > 0 ? upd(Object).then(hist) : null)).catch(() => null),
+    // update(Object) changes nothing: a fresh read of the stored state.
+    visitor: () => ready.then(() => (recording > 0 ? update(Object).then(behaviour) : null)).catch(() => null),
     reset: guard(() =>
-      when(() => {
-        const id = uuid();
-        const t = now();
+      whenRecording(() => {
+        const visitorId = uuid();
+        const at = now();
         tick();
-        upd((s) => Object.assign(s, { v: id, p: [], t: 0, c: 1, a: t, i: 0 }));
+        update((s) => Object.assign(s, { v: visitorId, p: [], t: 0, c: 1, a: at, i: 0 }));
       }),
     ),
     optOut: () => {
       tick(1);
-      setRun(0);
-      upd((s) => {
-        for (const k in s) delete s[k as keyof State];
+      setRecording(0);
+      update((s) => {
+        for (const name in s) delete s[name as keyof State];
         s.o = 1;
       });
     },
     optIn: () => {
       if (!blocked) {
-        upd((s) => delete s.o);
+        update((s) => delete s.o);
         // Later calls wait for this start.
-        ready = ready.then((): unknown => run || boot());
+        ready = ready.then((): unknown => recording || boot());
       }
     },
   };
 
   if (!blocked) {
     setApi(api);
-    setRun(-1);
+    setRecording(-1);
     patchHistory();
-    capture(M.identify);
+    capture(methods.identify);
     for (const type of 'visibilitychange focus blur pageshow pagehide popstate online'.split(' '))
-      on(type, (e) => {
-        if (run > 0) {
+      listen(type, (e) => {
+        if (recording > 0) {
           onTime(e);
           onNav(e);
           // Any of these (online above all) is a good moment to send what is due.
           flush();
           // Once identified, behaviour follows the visitor: one sync per page view, when the page is left.
-          if (st.i && synced !== views && (type === 'pagehide' || document.hidden)) send(body({}));
+          if (state.i && synced !== views && (type === 'pagehide' || document.hidden)) send(payload({}));
         }
       });
     ready = boot() || ready;
   }
 
-  const methods = M as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const byName = methods as unknown as Record<string, (...args: unknown[]) => unknown>;
   return Object.assign(
-    guard((m: string, ...a: unknown[]) => methods[m]!(...a)),
-    M,
+    guard((method: string, ...args: unknown[]) => byName[method]!(...args)),
+    methods,
   ) as Leadtrail;
 };

@@ -2,7 +2,7 @@
 import type { Options } from './api.ts';
 
 export const config = (): Options => {
-  const s = (document.currentScript || document.querySelector('script[data-key]')) as HTMLScriptElement;
+  const script = (document.currentScript || document.querySelector('script[data-key]')) as HTMLScriptElement;
   // dataset brings key, api and honorDnt (a string: only 'false' turns the privacy signals off).
-  return { api: new URL(s.src).origin, ...s.dataset } as unknown as Options;
+  return { api: new URL(script.src).origin, ...script.dataset } as unknown as Options;
 };

@@ -2,7 +2,7 @@
  * Form auto-capture. The decision waits until the site's own handlers have run (bubble phase on window, or a
  * timeout when a handler stopped propagation), so prevented submits are skipped. Only mapped fields are read.
  */
-import { guard, isEmail, on, run } from './util.ts';
+import { guard, isEmail, listen, recording } from './util.ts';
 
 export type Contact = Partial<Record<'name' | 'email' | 'phone' | 'company' | 'position' | 'notes', string>>;
 type Kind = keyof Contact | 'given' | 'family';
@@ -24,23 +24,23 @@ const HINTS: Record<Kind, RegExp> = {
 };
 
 /** True when the value holds 13 to 19 digits (spaces, dots, dashes between) passing the Luhn check. */
-export const hasCard = (v: string) =>
-  (v.match(/\d([\s.-]?\d){12,18}/g) || []).some((m) => {
+export const hasCard = (value: string) =>
+  (value.match(/\d([\s.-]?\d){12,18}/g) || []).some((run) => {
     let sum = 0;
     let odd = 0;
-    for (const c of m.replace(/\D/g, '').split('').reverse()) sum += +(odd++ % 2 ? '0246813579'[+c]! : c);
+    for (const digit of run.replace(/\D/g, '').split('').reverse()) sum += +(odd++ % 2 ? '0246813579'[+digit]! : digit);
     return sum % 10 === 0;
   });
 
 /** autocomplete, then type + name + id, then label text. */
 export const kind = (el: Field) => {
-  for (const s of [
+  for (const text of [
     // Tokens naming something else than a person's name: username, nickname, country-name, additional-name.
     (el.autocomplete + '').replace(/\S*(user|nick|count|addit)\S*/gi, ''),
     el.type + ' ' + el.name + ' ' + el.id,
-    [...el.labels!].map((l) => l.textContent) + '',
+    [...el.labels!].map((label) => label.textContent) + '',
   ])
-    for (const k in HINTS) if (HINTS[k as Kind].test(s!)) return k as Kind;
+    for (const name in HINTS) if (HINTS[name as Kind].test(text!)) return name as Kind;
 };
 
 /**
@@ -51,31 +51,31 @@ export const kind = (el: Field) => {
  */
 export const fields = (form: HTMLFormElement): (Contact & Partial<Record<Kind, string>>) | undefined => {
   if (form.closest('[data-leadtrail-ignore]')) return;
-  const o: Partial<Record<Kind, string>> = {};
+  const found: Partial<Record<Kind, string>> = {};
   for (const el of form.elements as unknown as Field[]) {
     if (/^(password|file)|\bcc-|card|cvc|cvv|csc|cc-?(num|exp)/i.test([el.type, el.autocomplete, el.name, el.id] + ''))
       return;
     // text, textarea, tel, email, search, select-one
-    const k = /^(te|em|se)/.test(el.type) && !el.disabled && kind(el);
-    const v = k && !o[k] && el.value.trim();
+    const fieldKind = /^(te|em|se)/.test(el.type) && !el.disabled && kind(el);
+    const value = fieldKind && !found[fieldKind] && el.value.trim();
     // An email address is never taken for a card: one with a long number in it (a timestamp, a user id) is common.
-    if (v && (k === 'email' || !hasCard(v))) o[k as Kind] = v;
+    if (value && (fieldKind === 'email' || !hasCard(value))) found[fieldKind as Kind] = value;
   }
-  o.name ||= [o.given, o.family].join(' ').trim();
-  return o;
+  found.name ||= [found.given, found.family].join(' ').trim();
+  return found;
 };
 
-/** Calls `cb` with the contact fields of each submitted form that should be captured. */
-export const capture = (cb: (c: Contact) => void) => {
+/** Calls `onContact` with the contact fields of each submitted form that should be captured. */
+export const capture = (onContact: (contact: Contact) => void) => {
   let last: Event;
   const decide = (e: Event) => {
     const form = e.target as HTMLFormElement;
-    if (run && e !== last) {
+    if (recording && e !== last) {
       last = e;
-      const c = !e.defaultPrevented && form.checkValidity() && fields(form);
-      if (c && isEmail(c.email)) cb(c);
+      const contact = !e.defaultPrevented && form.checkValidity() && fields(form);
+      if (contact && isEmail(contact.email)) onContact(contact);
     }
   };
-  on('submit', (e) => setTimeout(guard(decide), 0, e), true);
-  on('submit', decide);
+  listen('submit', (e) => setTimeout(guard(decide), 0, e), true);
+  listen('submit', decide);
 };

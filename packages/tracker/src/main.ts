@@ -5,12 +5,12 @@ import { config } from './config.ts';
 type Stub = { q?: ArrayLike<unknown>[]; visitor?: unknown };
 
 try {
-  const w = window as unknown as { leadtrail?: Stub | Leadtrail };
-  const old = (w.leadtrail || {}) as Stub;
+  const global = window as unknown as { leadtrail?: Stub | Leadtrail };
+  const stub = (global.leadtrail || {}) as Stub;
   // A second copy of the script keeps the first one's instance.
-  if (!old.visitor) {
-    const lt = start(config());
-    w.leadtrail = lt;
-    for (const a of old.q || []) lt.apply(0, a as [string]);
+  if (!stub.visitor) {
+    const tracker = start(config());
+    global.leadtrail = tracker;
+    for (const call of stub.q || []) tracker.apply(0, call as [string]);
   }
 } catch {}

@@ -1,118 +1,128 @@
 /**
- * All state lives in one IndexedDB record, changed only through `upd` (one readwrite transaction per change,
- * so tabs never lose each other's increments). `st` is a synchronous cache of that record, so a
+ * All state lives in one IndexedDB record, changed only through `update` (one readwrite transaction per change,
+ * so tabs never lose each other's increments). `state` is a synchronous cache of that record, so a
  * submit can build its payload without waiting for IndexedDB. A failed operation is retried once on a fresh
  * connection (Safari drops connections of background tabs, idb-keyval #165/#175); a second failure switches to
  * memory for the rest of the page (no IndexedDB, Firefox private InvalidStateError, Safari QuotaExceededError).
  */
 import type { TrackerPayload } from '@leadtrail/protocol';
 import { promisifyRequest } from 'idb-keyval';
-import { setRun } from './util.ts';
+import { setRecording } from './util.ts';
 
 export interface Page {
   path: string;
   title: string;
   at: string;
 }
-/** A queued submission: body, failed attempts, not-before time (ms). */
-export interface Item {
+/**
+ * A queued submission. Stored in the visitor's browser, so its one-letter names are kept as they are: a renamed
+ * property would lose the queue of every returning visitor (and each name ships in the bundle).
+ */
+export interface Queued {
+  /** The body to send. */
   b: TrackerPayload;
+  /** Failed attempts so far. */
   n: number;
+  /** Not before this time (ms). */
   t: number;
 }
+/** The stored state (one IndexedDB record); one-letter names for the same reasons as Queued's. */
 export interface State {
-  /** visitor id */
+  /** Visitor id. */
   v?: string;
+  /** Pages visited, oldest first. */
   p?: Page[];
-  /** active time, ms */
+  /** Active time, ms. */
   t?: number;
-  /** visit count */
+  /** Visit count. */
   c?: number;
-  /** last activity, ms */
+  /** Last activity, ms. */
   a?: number;
-  /** identified */
+  /** Identified (a form or identify was sent). */
   i?: number;
-  /** opted out */
+  /** Opted out. */
   o?: number;
-  q?: Item[];
+  /** Submissions waiting to be delivered. */
+  q?: Queued[];
 }
 
-export let st: State = {};
-let db: Promise<IDBDatabase> | 0 = 0;
-let dead = 0;
+export let state: State = {};
+let connection: Promise<IDBDatabase> | 0 = 0;
+/** IndexedDB failed twice: memory only for the rest of the page. */
+let memoryOnly = 0;
 /** Operations in flight; the cache takes the stored record when none is left. */
-let busy = 0;
+let inFlight = 0;
 
 /** Object store `s` of database `leadtrail`; an open that never answers (blocked) fails after 3 s. */
-const store = () => {
-  db ||= new Promise<IDBDatabase>((ok, fail) => {
-    const r = indexedDB.open('leadtrail');
-    r.onupgradeneeded = () => r.result.createObjectStore('s');
-    promisifyRequest(r).then(ok, fail);
+const records = () => {
+  connection ||= new Promise<IDBDatabase>((ok, fail) => {
+    const opening = indexedDB.open('leadtrail');
+    opening.onupgradeneeded = () => opening.result.createObjectStore('s');
+    promisifyRequest(opening).then(ok, fail);
     setTimeout(fail, 3e3);
   });
-  return db.then((d) => d.transaction('s', 'readwrite').objectStore('s'));
+  return connection.then((db) => db.transaction('s', 'readwrite').objectStore('s'));
 };
 
 /**
  * Applies `f` to the cache now, and to the stored record in one readwrite transaction (get, then put: what
  * idb-keyval's `update` does, inlined for size), so tabs never lose each other's changes. Resolves with the cache.
  */
-export const upd = (f: (s: State) => unknown): Promise<State> => {
-  f(st);
-  let r: State;
-  busy++;
-  const go = () =>
-    dead
+export const update = (change: (s: State) => unknown): Promise<State> => {
+  change(state);
+  let stored: State;
+  inFlight++;
+  const apply = () =>
+    memoryOnly
       ? Promise.reject()
-      : store().then((os) => {
-          const q = os.get('s');
-          q.onsuccess = () => {
+      : records().then((store) => {
+          const reading = store.get('s');
+          reading.onsuccess = () => {
             try {
-              r = q.result || {};
-              f(r);
-              os.put(r, 's');
+              stored = reading.result || {};
+              change(stored);
+              store.put(stored, 's');
             } catch {
-              os.transaction.abort();
+              store.transaction.abort();
             }
           };
-          return promisifyRequest(os.transaction);
+          return promisifyRequest(store.transaction);
         });
-  return go()
+  return apply()
     .catch(() => {
-      db = 0;
-      return go();
+      connection = 0;
+      return apply();
     })
     .then(
       () => {
-        if (!--busy && !dead) {
-          st = r;
+        if (!--inFlight && !memoryOnly) {
+          state = stored;
           // Opted out in another tab: stop here too.
-          if (r.o) setRun(0);
+          if (stored.o) setRecording(0);
         }
       },
       () => {
-        dead = 1;
+        memoryOnly = 1;
       },
     )
-    .then(() => st);
+    .then(() => state);
 };
 
 /** Adds active time (ms). */
-export const add = (ms: number) => (s: State) => {
+export const addTime = (ms: number) => (s: State) => {
   s.t = (s.t || 0) + ms;
 };
 
 /**
  * Time of a page being unloaded goes to localStorage (key `leadtrail`), which writes synchronously: an IndexedDB
- * transaction started in pagehide is cut off. `stash(ms)` adds; `stash()` takes it all out for the next page.
+ * transaction started in pagehide is cut off. `stashTime(ms)` adds; `stashTime()` takes it all out for the next page.
  */
-export const stash = (ms?: number): number => {
+export const stashTime = (ms?: number): number => {
   try {
-    const old = ~~localStorage.leadtrail;
-    if (ms) localStorage.leadtrail = old + ms;
+    const stashed = ~~localStorage.leadtrail;
+    if (ms) localStorage.leadtrail = stashed + ms;
     else delete localStorage.leadtrail;
-    return old;
+    return stashed;
   } catch {
     return 0;
   }

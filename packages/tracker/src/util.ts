@@ -1,22 +1,22 @@
 /** Helpers shared by every module. Tiny on purpose: each byte here ships to every page. */
 
 /** 0 stopped (opted out, privacy signal, no key), 1 recording, -1 starting (state not loaded yet). */
-export let run = 0;
-export const setRun = (v: number) => {
-  run = v;
+export let recording = 0;
+export const setRecording = (value: number) => {
+  recording = value;
 };
 
 /** Runs `f`, swallowing anything it throws: no error may ever reach the host page. */
 export const guard =
-  <A extends unknown[], R>(f: (...a: A) => R) =>
-  (...a: A): R | undefined => {
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  (...args: A): R | undefined => {
     try {
-      return f(...a);
+      return fn(...args);
     } catch {}
   };
 
-export const on = (type: string, f: (e: Event) => unknown, capture?: boolean) =>
-  addEventListener(type, guard(f), capture);
+export const listen = (type: string, handler: (e: Event) => unknown, capture?: boolean) =>
+  addEventListener(type, guard(handler), capture);
 
 export const now = () => Date.now();
 
@@ -28,5 +28,5 @@ export const uuid = (): string =>
   crypto.randomUUID ? crypto.randomUUID() : URL.createObjectURL(new Blob()).slice(-36);
 
 /** valibot's email regex (what the collector accepts), so a capture is never refused for its email. */
-export const isEmail = (v?: string) =>
-  /^[\w+-]+(\.[\w+-]+)*@[\da-z]+([.-][\da-z]+)*\.[a-z]{2,}$/i.test(v!) && v!.length < 255;
+export const isEmail = (value?: string) =>
+  /^[\w+-]+(\.[\w+-]+)*@[\da-z]+([.-][\da-z]+)*\.[a-z]{2,}$/i.test(value!) && value!.length < 255;

@@ -3,28 +3,28 @@
  * shared total when it ends (blur, hide, pagehide), so tabs sum up. A visit starts after 30 minutes without
  * activity: a page view, or coming back to the page. Date.now() is the only clock (a test can drive it).
  */
-import { add, type State, stash, upd } from './storage.ts';
+import { addTime, type State, stashTime, update } from './storage.ts';
 import { now } from './util.ts';
 
 /** Start of the current active interval (ms), 0 when inactive. */
-let act = 0;
+let activeSince = 0;
 /** Between pagehide and pageshow the page is gone, whatever document.hidden says. */
 let gone = false;
 
 /** Counts a new visit if the last activity is 30+ minutes old (or unknown). */
-export const visit = (s: State, t: number) => {
-  if (!(t - s.a! < 18e5)) s.c = (s.c || 0) + 1;
-  s.a = t;
+export const visit = (s: State, at: number) => {
+  if (!(at - s.a! < 18e5)) s.c = (s.c || 0) + 1;
+  s.a = at;
 };
 
 /** Closes the current active interval (adding it to the total) and opens a new one if still active. */
 export const tick = (halt?: unknown) => {
-  const t = now();
-  const was = act;
-  act = !halt && !gone && !document.hidden && document.hasFocus() ? t : 0;
+  const at = now();
+  const since = activeSince;
+  activeSince = !halt && !gone && !document.hidden && document.hasFocus() ? at : 0;
   // While the page is being unloaded IndexedDB would not commit in time: the next page adds it.
-  if (was) t > was && (gone ? stash(t - was) : upd(add(t - was)));
-  else if (act) upd((s) => visit(s, t));
+  if (since) at > since && (gone ? stashTime(at - since) : update(addTime(at - since)));
+  else if (activeSince) update((s) => visit(s, at));
 };
 
 /** For visibilitychange, focus, blur, pageshow, pagehide (and harmless for any other event). */
@@ -32,7 +32,7 @@ export const onTime = (e: Event) => {
   if (e.type[1] === 'a') {
     gone = e.type === 'pagehide';
     // Back from the back/forward cache: take back the time stashed at pagehide.
-    if (!gone) upd(add(stash()));
+    if (!gone) update(addTime(stashTime()));
   }
   tick();
 };

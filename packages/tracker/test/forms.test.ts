@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Contact, capture, fields, hasCard, kind } from '../src/forms.ts';
-import { setRun } from '../src/util.ts';
+import { setRecording } from '../src/util.ts';
 import { settle } from './helpers.ts';
 
 const form = (html: string, attrs = '') => {
@@ -192,7 +192,7 @@ describe('capture: which submits are captured', () => {
     f.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }) as SubmitEvent);
 
   beforeAll(() => {
-    setRun(1);
+    setRecording(1);
     capture((c) => got.push(c));
   });
   beforeEach(() => {
@@ -261,10 +261,10 @@ describe('capture: which submits are captured', () => {
   });
 
   it('does nothing while the tracker is stopped', async () => {
-    setRun(0);
+    setRecording(0);
     submit(form(contact));
     await settle();
-    setRun(1);
+    setRecording(1);
     expect(got).toEqual([]);
   });
 });

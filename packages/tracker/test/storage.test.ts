@@ -20,40 +20,40 @@ beforeEach(() => {
 describe('IndexedDB', () => {
   it('keeps state for the next page', async () => {
     const a = await storage();
-    await a.upd((s) => {
+    await a.update((s) => {
       s.v = 'visitor';
     });
     const b = await storage();
-    expect(await b.upd(() => {})).toMatchObject({ v: 'visitor' });
+    expect(await b.update(() => {})).toMatchObject({ v: 'visitor' });
     expect(await readState()).toMatchObject({ v: 'visitor' });
   });
 
   it('applies a change to the cache at once, before IndexedDB answers', async () => {
     const a = await storage();
-    const done = a.upd(add(5));
-    expect(a.st.t).toBe(5);
+    const done = a.update(add(5));
+    expect(a.state.t).toBe(5);
     await done;
-    expect(a.st.t).toBe(5);
+    expect(a.state.t).toBe(5);
   });
 
   it('never loses an increment when tabs write at the same time', async () => {
     const a = await storage();
     const b = await storage();
-    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).upd(add(1))));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).update(add(1))));
     expect((await readState())!.t).toBe(40);
-    expect((await a.upd(() => {})).t).toBe(40);
+    expect((await a.update(() => {})).t).toBe(40);
   });
 
   it('re-opens a connection the browser closed (Safari background tabs)', async () => {
     const a = await storage();
-    await a.upd(add(1));
+    await a.update(add(1));
     const open = vi.spyOn(indexedDB, 'open');
     vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementationOnce(() => {
       throw new DOMException('The database connection is closing.', 'InvalidStateError');
     });
-    await a.upd(add(1));
+    await a.update(add(1));
     expect(open).toHaveBeenCalledTimes(1); // a new connection
-    await a.upd(add(1));
+    await a.update(add(1));
     expect((await readState())!.t).toBe(3); // still IndexedDB, not memory
   });
 });
@@ -62,8 +62,8 @@ describe('memory fallback', () => {
   it('works without IndexedDB', async () => {
     vi.stubGlobal('indexedDB', undefined);
     const a = await storage();
-    await a.upd(add(2));
-    expect((await a.upd(add(3))).t).toBe(5);
+    await a.update(add(2));
+    expect((await a.update(add(3))).t).toBe(5);
   });
 
   it('works when open throws (SecurityError in sandboxed frames)', async () => {
@@ -73,7 +73,7 @@ describe('memory fallback', () => {
       },
     });
     const a = await storage();
-    expect((await a.upd(add(2))).t).toBe(2);
+    expect((await a.update(add(2))).t).toBe(2);
   });
 
   it('works when open fails (Firefox private mode InvalidStateError)', async () => {
@@ -87,22 +87,22 @@ describe('memory fallback', () => {
     });
     vi.stubGlobal('indexedDB', { open });
     const a = await storage();
-    expect((await a.upd(add(2))).t).toBe(2);
+    expect((await a.update(add(2))).t).toBe(2);
     expect(open).toHaveBeenCalledTimes(2); // tried once more, then memory
-    expect((await a.upd(add(1))).t).toBe(3);
+    expect((await a.update(add(1))).t).toBe(3);
     expect(open).toHaveBeenCalledTimes(2); // for the rest of the page
   });
 
   it('works when writes fail (Safari private mode QuotaExceededError), keeping what it knew', async () => {
     const a = await storage();
-    await a.upd((s) => {
+    await a.update((s) => {
       s.v = 'visitor';
     });
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
       throw new DOMException('quota', 'QuotaExceededError');
     });
-    expect(await a.upd(add(4))).toMatchObject({ v: 'visitor', t: 4 });
-    expect(await a.upd(add(1))).toMatchObject({ v: 'visitor', t: 5 });
+    expect(await a.update(add(4))).toMatchObject({ v: 'visitor', t: 4 });
+    expect(await a.update(add(1))).toMatchObject({ v: 'visitor', t: 5 });
     expect((await readState())!.t).toBeUndefined();
   });
 
@@ -111,7 +111,7 @@ describe('memory fallback', () => {
     vi.stubGlobal('indexedDB', { open: () => ({}) });
     const a = await storage();
     let state: unknown;
-    a.upd(add(2)).then((s) => {
+    a.update(add(2)).then((s) => {
       state = s;
     });
     await vi.advanceTimersByTimeAsync(3000);
@@ -122,11 +122,11 @@ describe('memory fallback', () => {
 
   it('keeps a connection closed for good from reaching the caller', async () => {
     const a = await storage();
-    await a.upd(add(1));
+    await a.update(add(1));
     vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(() => {
       throw new DOMException('closed', 'InvalidStateError');
     });
-    await expect(a.upd(add(1))).resolves.toMatchObject({ t: 2 });
-    await expect(a.upd(add(1))).resolves.toMatchObject({ t: 3 });
+    await expect(a.update(add(1))).resolves.toMatchObject({ t: 2 });
+    await expect(a.update(add(1))).resolves.toMatchObject({ t: 3 });
   });
 });
