@@ -70,11 +70,11 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
     const visitorId = uuid();
     const recordView = page();
     const stashedMs = stashTime();
-    return update((s) => {
-      if (!s.o) {
-        s.v ||= visitorId;
-        addTime(stashedMs)(s);
-        recordView(s);
+    return update((record) => {
+      if (!record.o) {
+        record.v ||= visitorId;
+        addTime(stashedMs)(record);
+        recordView(record);
       }
     }).then(
       guard(() => {
@@ -101,7 +101,7 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
       if (!isEmail(contact.email)) delete contact.email;
       recording &&
         whenRecording(() => {
-          update((s) => (s.i = 1));
+          update((record) => (record.i = 1));
           send(payload(contact), 1);
         });
     }),
@@ -112,20 +112,20 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
         const visitorId = uuid();
         const at = now();
         tick();
-        update((s) => Object.assign(s, { v: visitorId, p: [], t: 0, c: 1, a: at, i: 0 }));
+        update((record) => Object.assign(record, { v: visitorId, p: [], t: 0, c: 1, a: at, i: 0 }));
       }),
     ),
     optOut: () => {
       tick(1);
       setRecording(0);
-      update((s) => {
-        for (const name in s) delete s[name as keyof State];
-        s.o = 1;
+      update((record) => {
+        for (const name in record) delete record[name as keyof State];
+        record.o = 1;
       });
     },
     optIn: () => {
       if (!blocked) {
-        update((s) => delete s.o);
+        update((record) => delete record.o);
         // Later calls wait for this start.
         ready = ready.then((): unknown => recording || boot());
       }
@@ -138,10 +138,10 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
     patchHistory();
     capture(methods.identify);
     for (const type of 'visibilitychange focus blur pageshow pagehide popstate online'.split(' '))
-      listen(type, (e) => {
+      listen(type, (event) => {
         if (recording > 0) {
-          onTime(e);
-          onNav(e);
+          onTime(event);
+          onNav(event);
           // Any of these (online above all) is a good moment to send what is due.
           flush();
           // Once identified, behaviour follows the visitor: one sync per page view, when the page is left.

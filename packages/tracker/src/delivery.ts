@@ -11,14 +11,11 @@ import { guard, now, recording } from './util.ts';
 
 let url: string;
 let timer: ReturnType<typeof setTimeout>;
-/** event ids this tab is sending, so a retry pass does not send them twice. */
+/** Event ids this tab is sending, so a retry pass does not send them twice. */
 const sending: Record<string, number> = {};
 
-/** The collector's identify route (LEADS_API_PATH of the protocol; a test holds them equal). */
-export const IDENTIFY_PATH = '/api/agents/tools/leads/identify';
-
 export const setApi = (api: string) => {
-  url = api.replace(/\/+$/, '') + IDENTIFY_PATH;
+  url = api.replace(/\/+$/, '') + '/api/agents/tools/leads/identify';
 };
 
 /**
@@ -30,8 +27,8 @@ export const send = (body: TrackerPayload, keep?: number) => {
   // The collector refuses browser bodies over 32 KB: drop the oldest pages until it fits.
   while (new Blob([JSON.stringify(body)]).size > 3e4 && body.pages_visited!.length) body.pages_visited!.shift();
   if (keep) {
-    update((s) => {
-      s.q = [...(s.q || []), { b: body, n: 0, t: 0 }].slice(-20);
+    update((record) => {
+      record.q = [...(record.q || []), { b: body, n: 0, t: 0 }].slice(-20);
     });
     flush();
     // Last: a throwing localStorage (blocked, private mode) costs only this copy.
@@ -64,8 +61,8 @@ const answered = guard((id: string, status: number, retryAfter?: string | null) 
   const family = (status / 100) | 0;
   const settled = family === 2 || (family === 4 && status !== 429);
   // Delay before retry n (1 to 9): Retry-After, else full jitter over 2 s * 2^(n-1) (at most 512 s).
-  update((s) => {
-    s.q = (s.q || []).filter((item) => {
+  update((record) => {
+    record.q = (record.q || []).filter((item) => {
       if (item.b.event_id !== id) return 1;
       if (settled || ++item.n > 9) return 0;
       item.t = at + (wait >= 0 ? wait : jitter * 1e3 * 2 ** item.n);

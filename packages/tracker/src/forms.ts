@@ -25,22 +25,23 @@ const HINTS: Record<Kind, RegExp> = {
 
 /** True when the value holds 13 to 19 digits (spaces, dots, dashes between) passing the Luhn check. */
 export const hasCard = (value: string) =>
-  (value.match(/\d([\s.-]?\d){12,18}/g) || []).some((run) => {
+  (value.match(/\d([\s.-]?\d){12,18}/g) || []).some((candidate) => {
     let sum = 0;
     let odd = 0;
-    for (const digit of run.replace(/\D/g, '').split('').reverse()) sum += +(odd++ % 2 ? '0246813579'[+digit]! : digit);
+    for (const digit of candidate.replace(/\D/g, '').split('').reverse())
+      sum += +(odd++ % 2 ? '0246813579'[+digit]! : digit);
     return sum % 10 === 0;
   });
 
 /** autocomplete, then type + name + id, then label text. */
-export const kind = (el: Field) => {
+export const kind = (field: Field) => {
   for (const text of [
     // Tokens naming something else than a person's name: username, nickname, country-name, additional-name.
-    (el.autocomplete + '').replace(/\S*(user|nick|count|addit)\S*/gi, ''),
-    el.type + ' ' + el.name + ' ' + el.id,
-    [...el.labels!].map((label) => label.textContent) + '',
+    (field.autocomplete + '').replace(/\S*(user|nick|count|addit)\S*/gi, ''),
+    field.type + ' ' + field.name + ' ' + field.id,
+    [...field.labels!].map((label) => label.textContent) + '',
   ])
-    for (const name in HINTS) if (HINTS[name as Kind].test(text!)) return name as Kind;
+    for (const hint in HINTS) if (HINTS[hint as Kind].test(text!)) return hint as Kind;
 };
 
 /**
@@ -52,12 +53,16 @@ export const kind = (el: Field) => {
 export const fields = (form: HTMLFormElement): (Contact & Partial<Record<Kind, string>>) | undefined => {
   if (form.closest('[data-leadtrail-ignore]')) return;
   const found: Partial<Record<Kind, string>> = {};
-  for (const el of form.elements as unknown as Field[]) {
-    if (/^(password|file)|\bcc-|card|cvc|cvv|csc|cc-?(num|exp)/i.test([el.type, el.autocomplete, el.name, el.id] + ''))
+  for (const field of form.elements as unknown as Field[]) {
+    if (
+      /^(password|file)|\bcc-|card|cvc|cvv|csc|cc-?(num|exp)/i.test(
+        [field.type, field.autocomplete, field.name, field.id] + '',
+      )
+    )
       return;
     // text, textarea, tel, email, search, select-one
-    const fieldKind = /^(te|em|se)/.test(el.type) && !el.disabled && kind(el);
-    const value = fieldKind && !found[fieldKind] && el.value.trim();
+    const fieldKind = /^(te|em|se)/.test(field.type) && !field.disabled && kind(field);
+    const value = fieldKind && !found[fieldKind] && field.value.trim();
     // An email address is never taken for a card: one with a long number in it (a timestamp, a user id) is common.
     if (value && (fieldKind === 'email' || !hasCard(value))) found[fieldKind as Kind] = value;
   }
@@ -67,15 +72,16 @@ export const fields = (form: HTMLFormElement): (Contact & Partial<Record<Kind, s
 
 /** Calls `onContact` with the contact fields of each submitted form that should be captured. */
 export const capture = (onContact: (contact: Contact) => void) => {
+  /** The submit event last decided on: each submit is decided once, by whichever listener runs first. */
   let last: Event;
-  const decide = (e: Event) => {
-    const form = e.target as HTMLFormElement;
-    if (recording && e !== last) {
-      last = e;
-      const contact = !e.defaultPrevented && form.checkValidity() && fields(form);
+  const decide = (event: Event) => {
+    const form = event.target as HTMLFormElement;
+    if (recording && event !== last) {
+      last = event;
+      const contact = !event.defaultPrevented && form.checkValidity() && fields(form);
       if (contact && isEmail(contact.email)) onContact(contact);
     }
   };
-  listen('submit', (e) => setTimeout(guard(decide), 0, e), true);
+  listen('submit', (event) => setTimeout(guard(decide), 0, event), true);
   listen('submit', decide);
 };

@@ -5,12 +5,12 @@ import { config } from './config.ts';
 type Stub = { q?: ArrayLike<unknown>[]; visitor?: unknown };
 
 try {
-  const global = window as unknown as { leadtrail?: Stub | Leadtrail };
-  const stub = (global.leadtrail || {}) as Stub;
+  const page = window as unknown as { leadtrail?: Stub | Leadtrail };
+  const stub = (page.leadtrail || {}) as Stub;
   // A second copy of the script keeps the first one's instance.
   if (!stub.visitor) {
     const tracker = start(config());
-    global.leadtrail = tracker;
+    page.leadtrail = tracker;
     for (const call of stub.q || []) tracker.apply(0, call as [string]);
   }
 } catch {}

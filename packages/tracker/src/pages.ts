@@ -28,10 +28,10 @@ export const page = () => {
   currentPath = clean();
   const entry = { path: currentPath, title: document.title.slice(0, 200), at: new Date(at).toISOString() };
   views++;
-  return (s: State) => {
-    visit(s, at);
+  return (record: State) => {
+    visit(record, at);
     // The newest 50 keep a body (with notes) well under the collector's 32 KB browser limit.
-    s.p = [...(s.p || []), entry].slice(-50);
+    record.p = [...(record.p || []), entry].slice(-50);
   };
 };
 
@@ -45,8 +45,10 @@ export const view = (force?: unknown) => (force || clean() !== currentPath) && u
 const afterNavigation = () => setTimeout(guard(() => recording > 0 && view()));
 
 /** For popstate and pageshow (and harmless for any other event). */
-export const onNav = (e: Event) =>
-  e.type === 'popstate' ? afterNavigation() : e.type === 'pageshow' && (e as PageTransitionEvent).persisted && view(1);
+export const onNav = (event: Event) =>
+  event.type === 'popstate'
+    ? afterNavigation()
+    : event.type === 'pageshow' && (event as PageTransitionEvent).persisted && view(1);
 
 export const patchHistory = () => {
   for (const method of ['pushState', 'replaceState'] as const) {

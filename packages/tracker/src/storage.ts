@@ -54,28 +54,28 @@ let memoryOnly = 0;
 let inFlight = 0;
 
 /** Object store `s` of database `leadtrail`; an open that never answers (blocked) fails after 3 s. */
-const records = () => {
-  connection ||= new Promise<IDBDatabase>((ok, fail) => {
+const openStore = () => {
+  connection ||= new Promise<IDBDatabase>((resolve, reject) => {
     const opening = indexedDB.open('leadtrail');
     opening.onupgradeneeded = () => opening.result.createObjectStore('s');
-    promisifyRequest(opening).then(ok, fail);
-    setTimeout(fail, 3e3);
+    promisifyRequest(opening).then(resolve, reject);
+    setTimeout(reject, 3e3);
   });
   return connection.then((db) => db.transaction('s', 'readwrite').objectStore('s'));
 };
 
 /**
- * Applies `f` to the cache now, and to the stored record in one readwrite transaction (get, then put: what
+ * Applies `change` to the cache now, and to the stored record in one readwrite transaction (get, then put: what
  * idb-keyval's `update` does, inlined for size), so tabs never lose each other's changes. Resolves with the cache.
  */
-export const update = (change: (s: State) => unknown): Promise<State> => {
+export const update = (change: (record: State) => unknown): Promise<State> => {
   change(state);
   let stored: State;
   inFlight++;
   const apply = () =>
     memoryOnly
       ? Promise.reject()
-      : records().then((store) => {
+      : openStore().then((store) => {
           const reading = store.get('s');
           reading.onsuccess = () => {
             try {
@@ -109,8 +109,8 @@ export const update = (change: (s: State) => unknown): Promise<State> => {
 };
 
 /** Adds active time (ms). */
-export const addTime = (ms: number) => (s: State) => {
-  s.t = (s.t || 0) + ms;
+export const addTime = (ms: number) => (record: State) => {
+  record.t = (record.t || 0) + ms;
 };
 
 /**

@@ -6,16 +6,16 @@ export const setRecording = (value: number) => {
   recording = value;
 };
 
-/** Runs `f`, swallowing anything it throws: no error may ever reach the host page. */
+/** Runs `fn`, swallowing anything it throws: no error may ever reach the host page. */
 export const guard =
-  <A extends unknown[], R>(fn: (...args: A) => R) =>
-  (...args: A): R | undefined => {
+  <Args extends unknown[], Result>(fn: (...args: Args) => Result) =>
+  (...args: Args): Result | undefined => {
     try {
       return fn(...args);
     } catch {}
   };
 
-export const listen = (type: string, handler: (e: Event) => unknown, capture?: boolean) =>
+export const listen = (type: string, handler: (event: Event) => unknown, capture?: boolean) =>
   addEventListener(type, guard(handler), capture);
 
 export const now = () => Date.now();

@@ -12,9 +12,9 @@ let activeSince = 0;
 let gone = false;
 
 /** Counts a new visit if the last activity is 30+ minutes old (or unknown). */
-export const visit = (s: State, at: number) => {
-  if (!(at - s.a! < 18e5)) s.c = (s.c || 0) + 1;
-  s.a = at;
+export const visit = (record: State, at: number) => {
+  if (!(at - record.a! < 18e5)) record.c = (record.c || 0) + 1;
+  record.a = at;
 };
 
 /** Closes the current active interval (adding it to the total) and opens a new one if still active. */
@@ -24,13 +24,14 @@ export const tick = (halt?: unknown) => {
   activeSince = !halt && !gone && !document.hidden && document.hasFocus() ? at : 0;
   // While the page is being unloaded IndexedDB would not commit in time: the next page adds it.
   if (since) at > since && (gone ? stashTime(at - since) : update(addTime(at - since)));
-  else if (activeSince) update((s) => visit(s, at));
+  else if (activeSince) update((record) => visit(record, at));
 };
 
 /** For visibilitychange, focus, blur, pageshow, pagehide (and harmless for any other event). */
-export const onTime = (e: Event) => {
-  if (e.type[1] === 'a') {
-    gone = e.type === 'pagehide';
+export const onTime = (event: Event) => {
+  // pageshow and pagehide: the second letter is an a.
+  if (event.type[1] === 'a') {
+    gone = event.type === 'pagehide';
     // Back from the back/forward cache: take back the time stashed at pagehide.
     if (!gone) update(addTime(stashTime()));
   }

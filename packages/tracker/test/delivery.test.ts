@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { IdentifyInput, validate } from '@leadtrail/protocol';
+import { IdentifyInput, LEADS_API_PATH, validate } from '@leadtrail/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { freshDb, load, readState, type Sent, settle, stubFetch, URL_IDENTIFY, until } from './helpers.ts';
+import { API, freshDb, load, readState, type Sent, settle, stubFetch, URL_IDENTIFY, until } from './helpers.ts';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z').getTime();
 const status = (code: number, headers: Record<string, string> = {}) => new Response('{}', { status: code, headers });
@@ -29,6 +29,8 @@ describe('sending', () => {
     expect(sent).toHaveLength(1); // at once: no wait for IndexedDB
     const [{ url, init, body }] = sent as [Sent];
     expect(url).toBe(URL_IDENTIFY);
+    // The bundle keeps its own copy of the route: held equal to the protocol's here.
+    expect(url).toBe(`${API}${LEADS_API_PATH}/identify`);
     expect(init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'omit' });
     expect(typeof init.body).toBe('string'); // sent as text/plain;charset=UTF-8: no CORS preflight
     expect(init.headers).toBeUndefined();
@@ -229,6 +231,8 @@ describe('fallbacks and limits', () => {
     expect(beacon).toHaveBeenCalledTimes(1);
     const [url, body] = beacon.mock.calls[0] as unknown as [string, string];
     expect(url).toBe(URL_IDENTIFY);
+    // The bundle keeps its own copy of the route: held equal to the protocol's here.
+    expect(url).toBe(`${API}${LEADS_API_PATH}/identify`);
     expect(JSON.parse(body)).toMatchObject({ key: 'lt_pk_test', email: 'ada@example.com' });
     await until(async () => (await readState())?.q?.length === 0); // queued by the browser: delivered
   });

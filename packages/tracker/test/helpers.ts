@@ -11,7 +11,7 @@ export const URL_IDENTIFY = `${API}/api/agents/tools/leads/identify`;
 // Captured before any test fakes timers: waiting must stay real.
 const realSetTimeout = globalThis.setTimeout;
 
-/** Lets fake-indexeddb and promise chains recording. */
+/** Lets fake-indexeddb and promise chains run. */
 export const settle = (ms = 5) => new Promise((r) => realSetTimeout(r, ms));
 
 /** A new, empty IndexedDB for the next tracker (one per test keeps tests apart). */

@@ -1,8 +1,5 @@
 // @vitest-environment happy-dom
-
-import { LEADS_API_PATH } from '@leadtrail/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { IDENTIFY_PATH } from '../src/delivery.ts';
 import { clean } from '../src/pages.ts';
 import { freshDb, load, settle, stubFetch } from './helpers.ts';
 
@@ -143,11 +140,5 @@ describe('page views', () => {
     // A call the browser refuses still throws to the site, as without the tracker.
     expect(() => history.pushState(null, '', 'https://elsewhere.example/')).toThrow();
     expect(await paths(lt)).toEqual(['/', '/state']);
-  });
-});
-
-describe('the collector route the tracker posts to', () => {
-  it('is the protocol’s identify route (the bundle keeps its own copy of the string)', () => {
-    expect(IDENTIFY_PATH).toBe(`${LEADS_API_PATH}/identify`);
   });
 });

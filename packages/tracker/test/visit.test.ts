@@ -127,7 +127,7 @@ describe('time_spent', () => {
     expect((await lt.visitor())!.time_spent).toBe(0);
   });
 
-  it('is kept at pagehide (in localStorage), across pages, and does not recording in the back/forward cache', async () => {
+  it('is kept at pagehide (in localStorage), across pages, and does not run in the back/forward cache', async () => {
     const a = await load();
     await a.visitor();
     at(12_000);
