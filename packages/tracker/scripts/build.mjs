@@ -1,7 +1,7 @@
 // Builds dist/leadtrail.js (IIFE, the embed) and dist/leadtrail.mjs (ESM), prints sizes, enforces the budget.
 // An optional argument writes to another directory (the unit test does, so it never rewrites dist/ under a
-// collector that is serving it).
-import { mkdirSync, readFileSync } from 'node:fs';
+// collector that is serving it). `--pin` records newly mangled property names in mangle-cache.json.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -10,6 +10,13 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGET = 3072;
 const GOAL = 2300;
+const args = process.argv.slice(2);
+const pin = args.includes('--pin');
+
+// Property names ending in `_` ship as the short names pinned in this file. Those properties are stored in visitors'
+// browsers (the IndexedDB record), so a pinned name never changes; one not pinned yet fails the build until `--pin`.
+const cacheFile = join(root, 'scripts', 'mangle-cache.json');
+const pinned = JSON.parse(readFileSync(cacheFile, 'utf8'));
 
 const common = {
   absWorkingDir: root,
@@ -24,12 +31,14 @@ const common = {
   sourcemap: false,
   charset: 'utf8',
   logLevel: 'warning',
+  mangleProps: /_$/,
 };
 
-const out = resolve(root, process.argv[2] ?? 'dist');
+const out = resolve(root, args.find((arg) => arg !== '--pin') ?? 'dist');
 mkdirSync(out, { recursive: true });
-await build({
+const iife = await build({
   ...common,
+  mangleCache: pinned,
   entryPoints: ['src/main.ts'],
   format: 'iife',
   outfile: join(out, 'leadtrail.js'),
@@ -37,7 +46,27 @@ await build({
   // its first call, which parses it a second time. All of them run at load, so this saves about 0.9 ms.
   banner: { js: '//# allFunctionsCalledOnLoad' },
 });
-await build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: join(out, 'leadtrail.mjs') });
+// The IIFE's cache, so a name mangled for the first time is the same in both files.
+const { mangleCache } = await build({
+  ...common,
+  mangleCache: iife.mangleCache,
+  entryPoints: ['src/index.ts'],
+  format: 'esm',
+  outfile: join(out, 'leadtrail.mjs'),
+});
+
+const added = Object.keys(mangleCache).filter((name) => !(name in pinned));
+if (added.length && pin) {
+  const sorted = Object.fromEntries(Object.entries(mangleCache).sort(([a], [b]) => (a < b ? -1 : 1)));
+  writeFileSync(cacheFile, JSON.stringify(sorted, null, 2) + '\n');
+  console.log(`pinned in ${cacheFile}: ${added.map((name) => `${name} as ${mangleCache[name]}`).join(', ')}`);
+} else if (added.length) {
+  console.error(
+    `not pinned in ${cacheFile}: ${added.join(', ')}. Once shipped, a stored name must never change: pin them with` +
+      ' `node scripts/build.mjs --pin` (or name the property without a trailing _) and commit the file.',
+  );
+  process.exit(1);
+}
 
 let over = false;
 for (const file of ['leadtrail.js', 'leadtrail.mjs']) {

@@ -43,10 +43,10 @@ export interface Leadtrail {
 const behaviour = (): Visitor => {
   tick();
   return {
-    visitor_id: state.v!,
-    pages_visited: state.p!.slice(),
-    time_spent: Math.round(state.t! / 1e3),
-    visit_count: state.c!,
+    visitor_id: state.visitorId_!,
+    pages_visited: state.pages_!.slice(),
+    time_spent: Math.round(state.activeMs_! / 1e3),
+    visit_count: state.visits_!,
   };
 };
 
@@ -71,14 +71,14 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
     const recordView = page();
     const stashedMs = stashTime();
     return update((record) => {
-      if (!record.o) {
-        record.v ||= visitorId;
+      if (!record.optedOut_) {
+        record.visitorId_ ||= visitorId;
         addTime(stashedMs)(record);
         recordView(record);
       }
     }).then(
       guard(() => {
-        setRecording(+!state.o);
+        setRecording(+!state.optedOut_);
         if (recording) {
           tick();
           flush();
@@ -101,7 +101,7 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
       if (!isEmail(contact.email)) delete contact.email;
       recording &&
         whenRecording(() => {
-          update((record) => (record.i = 1));
+          update((record) => (record.identified_ = 1));
           send(payload(contact), 1);
         });
     }),
@@ -112,7 +112,16 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
         const visitorId = uuid();
         const at = now();
         tick();
-        update((record) => Object.assign(record, { v: visitorId, p: [], t: 0, c: 1, a: at, i: 0 }));
+        update((record) =>
+          Object.assign(record, {
+            visitorId_: visitorId,
+            pages_: [],
+            activeMs_: 0,
+            visits_: 1,
+            lastActive_: at,
+            identified_: 0,
+          }),
+        );
       }),
     ),
     optOut: () => {
@@ -120,12 +129,12 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
       setRecording(0);
       update((record) => {
         for (const name in record) delete record[name as keyof State];
-        record.o = 1;
+        record.optedOut_ = 1;
       });
     },
     optIn: () => {
       if (!blocked) {
-        update((record) => delete record.o);
+        update((record) => delete record.optedOut_);
         // Later calls wait for this start.
         ready = ready.then((): unknown => recording || boot());
       }
@@ -145,7 +154,7 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
           // Any of these (online above all) is a good moment to send what is due.
           flush();
           // Once identified, behaviour follows the visitor: one sync per page view, when the page is left.
-          if (state.i && synced !== views && (type === 'pagehide' || document.hidden)) send(payload({}));
+          if (state.identified_ && synced !== views && (type === 'pagehide' || document.hidden)) send(payload({}));
         }
       });
     ready = boot() || ready;

@@ -28,7 +28,7 @@ export const send = (body: TrackerPayload, keep?: number) => {
   while (new Blob([JSON.stringify(body)]).size > 3e4 && body.pages_visited!.length) body.pages_visited!.shift();
   if (keep) {
     update((record) => {
-      record.q = [...(record.q || []), { b: body, n: 0, t: 0 }].slice(-20);
+      record.queue_ = [...(record.queue_ || []), { body_: body, failures_: 0, notBefore_: 0 }].slice(-20);
     });
     flush();
     // Last: a throwing localStorage (blocked, private mode) costs only this copy.
@@ -62,10 +62,10 @@ const answered = guard((id: string, status: number, retryAfter?: string | null) 
   const settled = family === 2 || (family === 4 && status !== 429);
   // Delay before retry n (1 to 9): Retry-After, else full jitter over 2 s * 2^(n-1) (at most 512 s).
   update((record) => {
-    record.q = (record.q || []).filter((item) => {
-      if (item.b.event_id !== id) return 1;
-      if (settled || ++item.n > 9) return 0;
-      item.t = at + (wait >= 0 ? wait : jitter * 1e3 * 2 ** item.n);
+    record.queue_ = (record.queue_ || []).filter((item) => {
+      if (item.body_.event_id !== id) return 1;
+      if (settled || ++item.failures_ > 9) return 0;
+      item.notBefore_ = at + (wait >= 0 ? wait : jitter * 1e3 * 2 ** item.failures_);
       return 1;
     });
   }).then(flush);
@@ -80,10 +80,10 @@ export const flush = guard(() => {
   const at = now();
   let next = 36e5;
   if (recording > 0)
-    for (const item of state.q || [])
-      if (!sending[item.b.event_id]) {
-        if (item.t > at) next = Math.min(next, item.t - at);
-        else post(item.b);
+    for (const item of state.queue_ || [])
+      if (!sending[item.body_.event_id]) {
+        if (item.notBefore_ > at) next = Math.min(next, item.notBefore_ - at);
+        else post(item.body_);
       }
   timer = setTimeout(flush, next);
 });

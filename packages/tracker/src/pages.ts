@@ -31,7 +31,7 @@ export const page = () => {
   return (record: State) => {
     visit(record, at);
     // The newest 50 keep a body (with notes) well under the collector's 32 KB browser limit.
-    record.p = [...(record.p || []), entry].slice(-50);
+    record.pages_ = [...(record.pages_ || []), entry].slice(-50);
   };
 };
 

@@ -14,36 +14,39 @@ export interface Page {
   title: string;
   at: string;
 }
-/**
- * A queued submission. Stored in the visitor's browser, so its one-letter names are kept as they are: a renamed
- * property would lose the queue of every returning visitor (and each name ships in the bundle).
+/*
+ * State and Queued are stored in visitors' browsers. Their property names end in `_`: the build mangles them to the
+ * one-letter names pinned in scripts/mangle-cache.json (given after each field here), which returning visitors'
+ * records hold. The source runs unmangled only in unit tests.
  */
+
+/** A queued submission. */
 export interface Queued {
-  /** The body to send. */
-  b: TrackerPayload;
-  /** Failed attempts so far. */
-  n: number;
-  /** Not before this time (ms). */
-  t: number;
+  /** The body to send (`b`). */
+  body_: TrackerPayload;
+  /** Failed attempts so far (`n`). */
+  failures_: number;
+  /** Not before this time, ms (`t`). */
+  notBefore_: number;
 }
-/** The stored state (one IndexedDB record); one-letter names for the same reasons as Queued's. */
+/** The stored state: one IndexedDB record. */
 export interface State {
-  /** Visitor id. */
-  v?: string;
-  /** Pages visited, oldest first. */
-  p?: Page[];
-  /** Active time, ms. */
-  t?: number;
-  /** Visit count. */
-  c?: number;
-  /** Last activity, ms. */
-  a?: number;
-  /** Identified (a form or identify was sent). */
-  i?: number;
-  /** Opted out. */
-  o?: number;
-  /** Submissions waiting to be delivered. */
-  q?: Queued[];
+  /** Visitor id (`v`). */
+  visitorId_?: string;
+  /** Pages visited, oldest first (`p`). */
+  pages_?: Page[];
+  /** Active time, ms (`t`). */
+  activeMs_?: number;
+  /** Visit count (`c`). */
+  visits_?: number;
+  /** Last activity, ms (`a`). */
+  lastActive_?: number;
+  /** Identified: a form or identify was sent (`i`). */
+  identified_?: number;
+  /** Opted out (`o`). */
+  optedOut_?: number;
+  /** Submissions waiting to be delivered (`q`). */
+  queue_?: Queued[];
 }
 
 export let state: State = {};
@@ -98,7 +101,7 @@ export const update = (change: (record: State) => unknown): Promise<State> => {
         if (!--inFlight && !memoryOnly) {
           state = stored;
           // Opted out in another tab: stop here too.
-          if (stored.o) setRecording(0);
+          if (stored.optedOut_) setRecording(0);
         }
       },
       () => {
@@ -110,7 +113,7 @@ export const update = (change: (record: State) => unknown): Promise<State> => {
 
 /** Adds active time (ms). */
 export const addTime = (ms: number) => (record: State) => {
-  record.t = (record.t || 0) + ms;
+  record.activeMs_ = (record.activeMs_ || 0) + ms;
 };
 
 /**

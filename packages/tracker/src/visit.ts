@@ -13,8 +13,8 @@ let gone = false;
 
 /** Counts a new visit if the last activity is 30+ minutes old (or unknown). */
 export const visit = (record: State, at: number) => {
-  if (!(at - record.a! < 18e5)) record.c = (record.c || 0) + 1;
-  record.a = at;
+  if (!(at - record.lastActive_! < 18e5)) record.visits_ = (record.visits_ || 0) + 1;
+  record.lastActive_ = at;
 };
 
 /** Closes the current active interval (adding it to the total) and opens a new one if still active. */

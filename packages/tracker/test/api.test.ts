@@ -260,11 +260,11 @@ describe('opt-out and privacy signals', () => {
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle(20);
     expect(sent).toEqual([]);
-    expect(await readState()).toEqual({ o: 1 }); // the history is gone too
+    expect(await readState()).toEqual({ optedOut_: 1 }); // the history is gone too
 
     const next = await load(); // a later page
     expect(await next.visitor()).toBeNull();
-    expect(await readState()).toEqual({ o: 1 });
+    expect(await readState()).toEqual({ optedOut_: 1 });
 
     next.optIn();
     const after = (await next.visitor())!;

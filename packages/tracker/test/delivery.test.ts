@@ -63,7 +63,7 @@ describe('sending', () => {
     const lt = await load();
     await lt.visitor();
     lt.identify({ email: 'ada@example.com' });
-    await until(async () => (await readState())?.q?.length === 0);
+    await until(async () => (await readState())?.queue_?.length === 0);
     await load(); // the next page finds nothing to resend
     await advance(10);
     expect(sent).toHaveLength(1);
@@ -94,7 +94,7 @@ describe('sending', () => {
     await lt.visitor();
     lt.identify({ email: 'ada@example.com' });
     await settle(20);
-    expect((await readState())!.q).toEqual([]);
+    expect((await readState())!.queue_).toEqual([]);
     await advance(3_600_000);
     expect(sent).toHaveLength(1);
   });
@@ -117,7 +117,7 @@ describe('retries', () => {
     }
     expect(new Set(ids(sent)).size).toBe(1);
     await settle(20);
-    expect((await readState())!.q).toEqual([]); // the 10th failure drops it
+    expect((await readState())!.queue_).toEqual([]); // the 10th failure drops it
     await advance(3_600_000);
     expect(sent).toHaveLength(10);
   });
@@ -129,7 +129,7 @@ describe('retries', () => {
     await lt.visitor();
     lt.identify({ email: 'ada@example.com' });
     await settle(20);
-    expect((await readState())!.q![0]).toMatchObject({ n: 1, t: T0 + 200 });
+    expect((await readState())!.queue_![0]).toMatchObject({ failures_: 1, notBefore_: T0 + 200 });
   });
 
   it('retries a network failure', async () => {
@@ -145,7 +145,7 @@ describe('retries', () => {
     await advance(1000);
     await until(() => n === 2);
     await settle(20);
-    expect((await readState())!.q).toEqual([]);
+    expect((await readState())!.queue_).toEqual([]);
   });
 
   it('honours Retry-After in seconds on 429', async () => {
@@ -187,7 +187,7 @@ describe('retries', () => {
     await next.visitor();
     await until(() => sent.length >= 2);
     expect(new Set(ids(sent)).size).toBe(1);
-    await until(async () => (await readState())?.q?.length === 0);
+    await until(async () => (await readState())?.queue_?.length === 0);
   });
 
   it('retries what is due on `online`', async () => {
@@ -200,11 +200,11 @@ describe('retries', () => {
     await lt.visitor();
     lt.identify({ email: 'ada@example.com' });
     await settle(20);
-    expect((await readState())!.q).toHaveLength(1);
+    expect((await readState())!.queue_).toHaveLength(1);
     vi.setSystemTime(T0 + 1_500); // due (the retry timer has not fired: fake timers stand still)
     window.dispatchEvent(new Event('online'));
     expect(n).toBe(2);
-    await until(async () => (await readState())?.q?.length === 0);
+    await until(async () => (await readState())?.queue_?.length === 0);
   });
 
   it('keeps the newest 20 submissions', async () => {
@@ -213,10 +213,10 @@ describe('retries', () => {
     await lt.visitor();
     for (let i = 1; i <= 25; i++) lt.identify({ email: `v${i}@example.com` });
     await settle(30);
-    const q = (await readState())!.q!;
+    const q = (await readState())!.queue_!;
     expect(q).toHaveLength(20);
-    expect(q[0]!.b.email).toBe('v6@example.com');
-    expect(q[19]!.b.email).toBe('v25@example.com');
+    expect(q[0]!.body_.email).toBe('v6@example.com');
+    expect(q[19]!.body_.email).toBe('v25@example.com');
   });
 });
 
@@ -234,7 +234,7 @@ describe('fallbacks and limits', () => {
     // The bundle keeps its own copy of the route: held equal to the protocol's here.
     expect(url).toBe(`${API}${LEADS_API_PATH}/identify`);
     expect(JSON.parse(body)).toMatchObject({ key: 'lt_pk_test', email: 'ada@example.com' });
-    await until(async () => (await readState())?.q?.length === 0); // queued by the browser: delivered
+    await until(async () => (await readState())?.queue_?.length === 0); // queued by the browser: delivered
   });
 
   it('falls back to sendBeacon when fetch throws, and keeps the item when the beacon is refused', async () => {
@@ -251,7 +251,7 @@ describe('fallbacks and limits', () => {
     lt.identify({ email: 'ada@example.com' });
     expect(beacon).toHaveBeenCalledTimes(1);
     await settle(20);
-    expect((await readState())!.q).toHaveLength(1);
+    expect((await readState())!.queue_).toHaveLength(1);
   });
 
   it('keeps the body under the 32 KB browser limit by dropping the oldest pages', async () => {

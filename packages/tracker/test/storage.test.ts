@@ -9,8 +9,8 @@ const storage = async () => {
   return import('../src/storage.ts');
 };
 
-const add = (n: number) => (s: { t?: number }) => {
-  s.t = (s.t || 0) + n;
+const add = (ms: number) => (record: { activeMs_?: number }) => {
+  record.activeMs_ = (record.activeMs_ || 0) + ms;
 };
 
 beforeEach(() => {
@@ -21,27 +21,27 @@ describe('IndexedDB', () => {
   it('keeps state for the next page', async () => {
     const a = await storage();
     await a.update((s) => {
-      s.v = 'visitor';
+      s.visitorId_ = 'visitor';
     });
     const b = await storage();
-    expect(await b.update(() => {})).toMatchObject({ v: 'visitor' });
-    expect(await readState()).toMatchObject({ v: 'visitor' });
+    expect(await b.update(() => {})).toMatchObject({ visitorId_: 'visitor' });
+    expect(await readState()).toMatchObject({ visitorId_: 'visitor' });
   });
 
   it('applies a change to the cache at once, before IndexedDB answers', async () => {
     const a = await storage();
     const done = a.update(add(5));
-    expect(a.state.t).toBe(5);
+    expect(a.state.activeMs_).toBe(5);
     await done;
-    expect(a.state.t).toBe(5);
+    expect(a.state.activeMs_).toBe(5);
   });
 
   it('never loses an increment when tabs write at the same time', async () => {
     const a = await storage();
     const b = await storage();
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).update(add(1))));
-    expect((await readState())!.t).toBe(40);
-    expect((await a.update(() => {})).t).toBe(40);
+    expect((await readState())!.activeMs_).toBe(40);
+    expect((await a.update(() => {})).activeMs_).toBe(40);
   });
 
   it('re-opens a connection the browser closed (Safari background tabs)', async () => {
@@ -54,7 +54,7 @@ describe('IndexedDB', () => {
     await a.update(add(1));
     expect(open).toHaveBeenCalledTimes(1); // a new connection
     await a.update(add(1));
-    expect((await readState())!.t).toBe(3); // still IndexedDB, not memory
+    expect((await readState())!.activeMs_).toBe(3); // still IndexedDB, not memory
   });
 });
 
@@ -63,7 +63,7 @@ describe('memory fallback', () => {
     vi.stubGlobal('indexedDB', undefined);
     const a = await storage();
     await a.update(add(2));
-    expect((await a.update(add(3))).t).toBe(5);
+    expect((await a.update(add(3))).activeMs_).toBe(5);
   });
 
   it('works when open throws (SecurityError in sandboxed frames)', async () => {
@@ -73,7 +73,7 @@ describe('memory fallback', () => {
       },
     });
     const a = await storage();
-    expect((await a.update(add(2))).t).toBe(2);
+    expect((await a.update(add(2))).activeMs_).toBe(2);
   });
 
   it('works when open fails (Firefox private mode InvalidStateError)', async () => {
@@ -87,23 +87,23 @@ describe('memory fallback', () => {
     });
     vi.stubGlobal('indexedDB', { open });
     const a = await storage();
-    expect((await a.update(add(2))).t).toBe(2);
+    expect((await a.update(add(2))).activeMs_).toBe(2);
     expect(open).toHaveBeenCalledTimes(2); // tried once more, then memory
-    expect((await a.update(add(1))).t).toBe(3);
+    expect((await a.update(add(1))).activeMs_).toBe(3);
     expect(open).toHaveBeenCalledTimes(2); // for the rest of the page
   });
 
   it('works when writes fail (Safari private mode QuotaExceededError), keeping what it knew', async () => {
     const a = await storage();
     await a.update((s) => {
-      s.v = 'visitor';
+      s.visitorId_ = 'visitor';
     });
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
       throw new DOMException('quota', 'QuotaExceededError');
     });
-    expect(await a.update(add(4))).toMatchObject({ v: 'visitor', t: 4 });
-    expect(await a.update(add(1))).toMatchObject({ v: 'visitor', t: 5 });
-    expect((await readState())!.t).toBeUndefined();
+    expect(await a.update(add(4))).toMatchObject({ visitorId_: 'visitor', activeMs_: 4 });
+    expect(await a.update(add(1))).toMatchObject({ visitorId_: 'visitor', activeMs_: 5 });
+    expect((await readState())!.activeMs_).toBeUndefined();
   });
 
   it('gives up on an open that never answers (blocked) after 3 s', async () => {
@@ -117,7 +117,7 @@ describe('memory fallback', () => {
     await vi.advanceTimersByTimeAsync(3000);
     await vi.advanceTimersByTimeAsync(3000); // the second attempt
     await settle();
-    expect(state).toMatchObject({ t: 2 });
+    expect(state).toMatchObject({ activeMs_: 2 });
   });
 
   it('keeps a connection closed for good from reaching the caller', async () => {
@@ -126,7 +126,7 @@ describe('memory fallback', () => {
     vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(() => {
       throw new DOMException('closed', 'InvalidStateError');
     });
-    await expect(a.update(add(1))).resolves.toMatchObject({ t: 2 });
-    await expect(a.update(add(1))).resolves.toMatchObject({ t: 3 });
+    await expect(a.update(add(1))).resolves.toMatchObject({ activeMs_: 2 });
+    await expect(a.update(add(1))).resolves.toMatchObject({ activeMs_: 3 });
   });
 });
