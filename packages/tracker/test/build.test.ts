@@ -142,10 +142,8 @@ describe('the built leadtrail.js and what visitors have stored', () => {
     await until(() => sent.length === 1);
     const { event_id } = sent[0]!.body;
     expect(JSON.parse(localStorage.lt_q).event_id).toBe(event_id);
-    let record: Stored | undefined;
-    for (const end = performance.now() + 2000; !record?.q?.[0]?.n && performance.now() < end; await settle(2))
-      record = await stored();
-    expect(record).toEqual({
+    await until(async () => (await stored())?.q?.[0]?.n === 1);
+    expect(await stored()).toEqual({
       v: visitor_id,
       p: [{ path: location.pathname, title: document.title, at: new Date(T0).toISOString() }],
       t: 0,

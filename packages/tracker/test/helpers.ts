@@ -57,11 +57,11 @@ export const load = async (options: Partial<Options> = {}) => {
   return lt;
 };
 
-/** Polls until `f` returns something truthy. */
-export const until = async <T>(f: () => T, ms = 2000): Promise<T> => {
+/** Polls until `f` returns (or resolves to) something truthy. */
+export const until = async <T>(f: () => T | Promise<T>, ms = 2000): Promise<T> => {
   const end = performance.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (performance.now() > end) throw new Error('timed out waiting');
     await settle(2);
