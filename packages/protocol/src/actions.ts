@@ -103,6 +103,7 @@ export const identifyEntries = {
     ...contactFields,
     ...leadAttributes,
     ...behaviour,
+    form: f.form,
   }),
 };
 

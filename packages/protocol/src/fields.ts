@@ -25,6 +25,9 @@ const int = (min: number, max: number, description: string) =>
 export const MAX_PAGES = 500;
 /** The longest notes a lead holds; appended form messages push the oldest text out past it. */
 export const MAX_NOTES = 20_000;
+/** A submitted form: at most this many fields, each described by at most this many characters of hints. */
+export const MAX_FORM_FIELDS = 50;
+export const MAX_FORM_HINTS = 500;
 
 /** A page as the tracker records it; a bare string is taken as a path, for callers of the published tool. */
 export const PageVisit = v.union([
@@ -96,4 +99,20 @@ export const fields = {
   visit_count: int(0, 10_000_000, 'Visit count'),
   /** Not in the seed: an idempotency key, so a retried submission is applied once. */
   event_id: uuid('Idempotency key: a repeated request with the same event_id is applied once'),
+  /** Not in the seed: a submitted form as the tracker read it, mapped to contact fields by the collector. */
+  form: v.pipe(
+    v.array(
+      v.tuple([
+        v.pipe(v.string(), v.maxLength(MAX_FORM_HINTS, `must be at most ${MAX_FORM_HINTS} characters`)),
+        v.pipe(v.string(), v.maxLength(MAX_NOTES, `must be at most ${MAX_NOTES} characters`)),
+      ]),
+      'must be an array of [hints, value] pairs',
+    ),
+    v.maxLength(MAX_FORM_FIELDS, `must hold at most ${MAX_FORM_FIELDS} fields`),
+    v.description(
+      'A submitted form: each readable field as [hints, value], hints being its autocomplete, type, name, id, ' +
+        'label, placeholder and aria-label. The collector maps them to name, email, phone, company, position and ' +
+        'notes (in several languages) and keeps the fields it cannot map on the submission.',
+    ),
+  ),
 } as const;

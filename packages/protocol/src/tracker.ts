@@ -38,6 +38,7 @@ export const BrowserIdentifyInput = v.strictObject(
     'event_id',
     'visitor_id',
     ...SUBMISSION_FIELDS,
+    'form',
     'pages_visited',
     'time_spent',
     'visit_count',

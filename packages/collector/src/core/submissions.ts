@@ -29,6 +29,8 @@ export interface SubmissionSource {
   eventId: string | null;
   /** The page it was sent from. */
   page: string | null;
+  /** The fields of a submitted form that map to no contact field, as sent (kept for the owner to read). */
+  unmapped?: readonly (readonly [string, string])[];
 }
 
 /** A new message is added to the notes, not written over them: a lead's earlier messages stay. */
@@ -109,7 +111,7 @@ export async function recordSubmission(
     visitor_id: source.visitorId,
     event_id: source.eventId,
     page: source.page,
-    fields,
+    fields: source.unmapped?.length ? { ...fields, form: source.unmapped } : fields,
     applied,
     at: now,
   });

@@ -11,6 +11,7 @@ import { ACCESS } from '../access.ts';
 import { EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { type FormPair, mapForm } from '../form-fields.ts';
 import { uuidv7 } from '../ids.ts';
 import { applyLeadPatch, assertEmailFree, type Writer } from '../lead-patch.ts';
 import { duplicateLead, nameFromEmail, newLead } from '../new-lead.ts';
@@ -125,11 +126,25 @@ async function tellLead(tx: LeadOps, lead: StoredLead, input: IdentifyInput, tel
   return applyLeadPatch(tx, lead, { ...fields, notes: appendNotes(lead.notes, notes) }, now);
 }
 
-export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, input, now) => {
+/** The input with the contact fields of its submitted form, if it has one (fields given as such win). */
+function withFormFields(given: IdentifyInput): { input: IdentifyInput; unmapped: FormPair[] } {
+  if (!given.form) return { input: given, unmapped: [] };
+  const { form, ...rest } = given;
+  const mapped = mapForm(form);
+  return { input: { ...mapped.fields, ...rest }, unmapped: mapped.unmapped };
+}
+
+export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, given, now) => {
+  const { input, unmapped } = withFormFields(given);
   const telling: Telling = {
     writer: ACCESS[ctx.keyKind].writes === 'fill-empty' ? 'browser' : 'owner',
     fields: submittedFields(input),
-    source: { visitorId: input.visitor_id, eventId: input.event_id ?? null, page: submissionPage(input.pages_visited) },
+    source: {
+      visitorId: input.visitor_id,
+      eventId: input.event_id ?? null,
+      page: submissionPage(input.pages_visited),
+      unmapped,
+    },
   };
   const known = await tx.getVisitor(ctx.siteId, input.visitor_id, { lock: true });
   const visitor = known ?? freshVisitor(ctx, input.visitor_id, now);

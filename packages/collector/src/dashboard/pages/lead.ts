@@ -126,6 +126,19 @@ function adoptable(detail: LeadDetail, field: string, value: unknown) {
   return JSON.stringify(value) !== JSON.stringify(detail.lead[field as keyof LeadDetail['lead']] ?? null);
 }
 
+/**
+ * The fields of a submitted form that map to no contact field, each under the best words the form gave it: its
+ * label, else its placeholder, aria-label, name or id (hints are `type|autocomplete|name|id|label|placeholder|aria`).
+ */
+function otherFields(submission: Submission): [string, string][] {
+  const form = submission.fields.form;
+  if (!Array.isArray(form)) return [];
+  return form.map(([hints, value]: [string, string]) => {
+    const [, , name = '', id = '', label = '', placeholder = '', aria = ''] = String(hints).split('|');
+    return [(label || placeholder || aria || name || id || 'field').trim().slice(0, 80), String(value)];
+  });
+}
+
 function submissionItem(owner: Owner, detail: LeadDetail, built: Journey, submission: Submission) {
   const device = built.devices.find((d) => d.id === submission.visitor_id);
   const fields = SUBMISSION_FIELDS.filter((f) => submission.fields[f] !== undefined);
@@ -134,7 +147,7 @@ function submissionItem(owner: Owner, detail: LeadDetail, built: Journey, submis
   return html`<li>
   <p class="small"><strong>${formatTime(submission.at)}</strong>${submission.page ? html` from <code>${submission.page}</code>` : ''}${device && built.devices.length > 1 ? html` · device ${device.number}` : ''}${submission.visitor_id ? '' : ' · no tracked browser'}
   <span class="muted">· ${submission.applied.length ? html`filled ${submission.applied.map((f) => FIELD_LABELS[f] ?? f).join(', ')}` : 'filled nothing (the lead already had these)'}</span></p>
-  <dl class="fields">${fields.map((f) => html`<dt>${FIELD_LABELS[f] ?? f}</dt><dd>${shownValue(submission.fields[f])}${adoptable(detail, f, submission.fields[f]) ? use(f) : ''}</dd>`)}</dl>
+  <dl class="fields">${fields.map((f) => html`<dt>${FIELD_LABELS[f] ?? f}</dt><dd>${shownValue(submission.fields[f])}${adoptable(detail, f, submission.fields[f]) ? use(f) : ''}</dd>`)}${otherFields(submission).map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>
 </li>`;
 }
 
