@@ -70,6 +70,51 @@ describeEachStore('forms sent by the tracker', (env) => {
     ]);
   });
 
+  it('take a page’s identify() fields by name, and never a lead’s status, score or id from them', async () => {
+    const { api } = env();
+    const email = uniqueEmail('form-identify');
+    const sent = await api.call(
+      'identify',
+      {
+        key: api.site.publishableKey,
+        visitor_id: uuid(),
+        // What `leadtrail.identify({...})` sends: each given field as `|<name>` (an autocomplete slot).
+        form: [
+          ['|email', email],
+          ['|name', 'Ada Lovelace'],
+          ['|phone', '+44 20 7946 0958'],
+          ['|company', 'Analytical Engines'],
+          ['|position', 'Analyst'],
+          ['|notes', 'Call me'],
+          ['|status', 'converted'],
+          ['|lead_score', '100'],
+          ['|lead_id', uuid()],
+          ['|plan', 'pro'],
+        ],
+      },
+      browser,
+    );
+    expect(sent.status).toBe(202);
+    const lead = (await api.call('get', { search: email })).body.data.leads[0];
+    expect(lead).toMatchObject({
+      name: 'Ada Lovelace',
+      email,
+      phone: '+44 20 7946 0958',
+      company: 'Analytical Engines',
+      position: 'Analyst',
+      notes: expect.stringContaining('Call me'),
+      status: 'new',
+    });
+    expect(lead.lead_score).not.toBe(100);
+    const { submissions } = (await api.call('get', { lead_id: lead.id })).body.data;
+    expect(submissions[0].fields.form.map((pair: string[]) => pair[0])).toEqual([
+      '|status',
+      '|lead_score',
+      '|lead_id',
+      '|plan',
+    ]);
+  });
+
   it('refuse a form that is not a list of [hints, value] pairs, by name', async () => {
     const { api } = env();
     for (const form of [[['only hints']], [[1, 2]], 'a string', Array.from({ length: 51 }, () => ['x', 'y'])]) {

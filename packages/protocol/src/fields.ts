@@ -110,8 +110,8 @@ export const fields = {
     ),
     v.maxLength(MAX_FORM_FIELDS, `must hold at most ${MAX_FORM_FIELDS} fields`),
     v.description(
-      'A submitted form: each readable field as [hints, value], hints being its autocomplete, type, name, id, ' +
-        'label, placeholder and aria-label. The collector maps them to name, email, phone, company, position and ' +
+      'A submitted form: each readable field as [hints, value], hints being its type, autocomplete, name, id, ' +
+        'label, placeholder and aria-label joined by `|`. The collector maps them to name, email, phone, company, position and ' +
         'notes (in several languages) and keeps the fields it cannot map on the submission.',
     ),
   ),

@@ -58,8 +58,9 @@ const WORDS: [RegExp, ContactKind | null][] = [
 
 /** A field's hints: `type|autocomplete|name|id|label|placeholder|aria-label`, as the tracker joins them. */
 const partsOf = (hints: string) => {
-  const [type = '', autocomplete = '', ...words] = hints.toLowerCase().split('|');
-  return { type, autocomplete, words: words.join(' ') };
+  const [type = '', autocomplete = '', ...rest] = hints.toLowerCase().split('|');
+  // An autocomplete value is words too: `tel`, `organization`, and the page's own `identify({phone})`.
+  return { type, autocomplete, words: [autocomplete, ...rest].join(' ') };
 };
 
 /** What one field holds, by its hints alone (a textarea no word names is a message). */
