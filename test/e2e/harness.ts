@@ -16,7 +16,10 @@ export interface World {
   startCollector(): Promise<void>;
   /** POSTs to the leads API with the site's secret key. */
   api(route: string, body: unknown): Promise<ApiResponse>;
-  /** Polls the list API until a lead with this email exists (or the time is up), returning its full record. */
+  /**
+   * Polls the list API until a lead with this email exists (or the time is up), returning its full record with its
+   * visitors, events and form submissions.
+   */
   waitForLead(email: string, timeoutMs?: number): Promise<Record<string, unknown> & { id: string }>;
   leadsWith(email: string): Promise<number>;
   close(): Promise<void>;
@@ -64,7 +67,7 @@ export async function startWorld(): Promise<World> {
     leadsWith,
     waitForLead: async (email, timeoutMs) => {
       const data = await waitForLead(email, timeoutMs);
-      return { ...data.lead, visitors: data.visitors, events: data.events };
+      return { ...data.lead, visitors: data.visitors, events: data.events, submissions: data.submissions };
     },
     stopCollector: async () => {
       await collector?.close();

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { minify } from 'terser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGET = 3072;
@@ -42,10 +43,26 @@ const iife = await build({
   entryPoints: ['src/main.ts'],
   format: 'iife',
   outfile: join(out, 'leadtrail.js'),
-  // V8's explicit compile hint (Chrome 136+): compile every function with the script, instead of each one lazily on
-  // its first call, which parses it a second time. All of them run at load, so this saves about 0.9 ms.
-  banner: { js: '//# allFunctionsCalledOnLoad' },
 });
+// A second pass with terser over esbuild's output: its compressor finds what one pass leaves (about 4 % of the
+// gzipped size). The embed ships to every page; the ESM file is minified again by its users' bundlers. Its
+// "unsafe" transforms are safe for this code, which never tells true from 1 by type, compares no NaN, calls no
+// method with `new` and never relies on getters having no side effects: the bundle test and the Chromium tests run
+// the built file.
+const { code: squeezed } = await minify(readFileSync(join(out, 'leadtrail.js'), 'utf8'), {
+  ecma: 2021,
+  compress: {
+    passes: 3,
+    pure_getters: true,
+    unsafe: true,
+    unsafe_arrows: true,
+    unsafe_comps: true,
+    unsafe_methods: true,
+    booleans_as_integers: true,
+  },
+  mangle: true,
+});
+writeFileSync(join(out, 'leadtrail.js'), squeezed);
 // The IIFE's cache, so a name mangled for the first time is the same in both files.
 const { mangleCache } = await build({
   ...common,

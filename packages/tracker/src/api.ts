@@ -5,11 +5,11 @@
  */
 import type { TrackerPayload } from '@leadtrail/protocol';
 import { flush, send, setApi } from './delivery.ts';
-import { type Contact, capture } from './forms.ts';
+import { type Contact, capture, hasEmail, type Pair, pair } from './forms.ts';
 import { onNav, page, patchHistory, views } from './pages.ts';
 import { addTime, type Page, type State, stashTime, state, update } from './storage.ts';
-import { guard, isEmail, listen, now, recording, setRecording, uuid } from './util.ts';
-import { onTime, tick } from './visit.ts';
+import { guard, listen, now, recording, setRecording, uuid } from './util.ts';
+import { onTime, tick, watchInput } from './visit.ts';
 
 export type { Contact, Page };
 
@@ -60,10 +60,18 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   /** Runs `fn` now when recording, else once the state is loaded, if recording then. */
   const whenRecording = (fn: () => unknown) => (recording > 0 ? fn() : ready.then(guard(() => recording > 0 && fn())));
 
-  const payload = (contact: Contact): TrackerPayload => {
+  const payload = (form?: Pair[]): TrackerPayload => {
     synced = views;
-    return { key, event_id: uuid(), ...behaviour(), ...contact };
+    return { key, event_id: uuid(), ...behaviour(), form };
   };
+
+  /** Sends what the visitor told (a form, or `identify`); an email in it makes the visitor identified. */
+  const submit = (form: Pair[]) =>
+    recording &&
+    whenRecording(() => {
+      if (hasEmail(form)) update((record) => (record.identified_ = 1));
+      send(payload(form.slice(0, 50)), 1);
+    });
 
   /** Loads the state and, unless opted out, records this page view; then starts recording. */
   const boot = guard(() => {
@@ -91,20 +99,10 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   });
 
   const methods = {
-    identify: guard((given: Record<string, unknown>) => {
-      const contact: Record<string, string> = {};
-      for (const field of 'name email phone company position notes'.split(' ')) {
-        // Protocol limits (notes: ours). An over-long email is kept whole, so isEmail refuses it.
-        const value = ([given[field]] + '').trim().slice(0, { notes: 5e3, phone: 64, email: 255 }[field] || 200);
-        if (value) contact[field] = value;
-      }
-      if (!isEmail(contact.email)) delete contact.email;
-      recording &&
-        whenRecording(() => {
-          update((record) => (record.identified_ = 1));
-          send(payload(contact), 1);
-        });
-    }),
+    // The page's own fields go as a form the collector maps (`|email`: as an autocomplete token; empty: skipped).
+    identify: guard((given: Record<string, unknown>) =>
+      submit(Object.entries(given).map(([field, value]) => pair(`|${field}`, ([value] + '').trim()))),
+    ),
     // update(Object) changes nothing: a fresh read of the stored state.
     visitor: () => ready.then(() => (recording > 0 ? update(Object).then(behaviour) : null)).catch(() => null),
     reset: guard(() =>
@@ -145,7 +143,8 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
     setApi(api);
     setRecording(-1);
     patchHistory();
-    capture(methods.identify);
+    watchInput();
+    const release = capture(submit);
     for (const type of 'visibilitychange focus blur pageshow pagehide popstate online'.split(' '))
       listen(type, (event) => {
         if (recording > 0) {
@@ -153,8 +152,12 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
           onNav(event);
           // Any of these (online above all) is a good moment to send what is due.
           flush();
-          // Once identified, behaviour follows the visitor: one sync per page view, when the page is left.
-          if (state.identified_ && synced !== views && (type === 'pagehide' || document.hidden)) send(payload({}));
+          if (type === 'pagehide' || document.hidden) {
+            // A form held for the site's sign of success goes now; then, once identified, behaviour follows the
+            // visitor: one sync per page view.
+            release();
+            if (state.identified_ && synced !== views) send(payload());
+          }
         }
       });
     ready = boot() || ready;

@@ -2,7 +2,7 @@
  * Delivery. A submission is queued (IndexedDB, via the state cache) and sent in the same task (a form POST is
  * about to navigate away): fetch keepalive, or sendBeacon when fetch is missing or throws. A text/plain body
  * needs no CORS preflight. 2xx and 4xx other than 429 leave the queue (delivered, or never acceptable); 429, 5xx
- * and network errors wait for Retry-After, else back off with full jitter (2 s doubling, so at most 512 s), up
+ * and network errors wait for Retry-After (in seconds), else back off with full jitter (2 s doubling, so at most 512 s), up
  * to 10 attempts. The queue (20 newest) is retried on later pages, on `online` and by a timer.
  */
 import type { TrackerPayload } from '@leadtrail/protocol';
@@ -42,7 +42,7 @@ const post = (body: TrackerPayload) => {
   const text = JSON.stringify(body);
   sending[id] = 1;
   try {
-    fetch(url, { method: 'POST', body: text, keepalive: true, credentials: 'omit' }).then(
+    fetch(url, { method: 'POST', body: text, keepalive: true }).then(
       (response) => answered(id, response.status, response.headers.get('retry-after')),
       () => answered(id, 0),
     );
@@ -55,17 +55,16 @@ const post = (body: TrackerPayload) => {
 const answered = guard((id: string, status: number, retryAfter?: string | null) => {
   delete sending[id];
   const at = now();
-  const jitter = Math.random();
-  // Retry-After: delay-seconds or an HTTP date; NaN when absent or unreadable.
-  const wait = +retryAfter! * 1e3 || Date.parse(retryAfter!) - at;
-  const family = (status / 100) | 0;
-  const settled = family === 2 || (family === 4 && status !== 429);
+  // Retry-After in seconds (what the collector sends); -1 when absent, 0 or unreadable (then the backoff decides).
+  const wait = +retryAfter! * 1e3 || -1;
+  // 2xx delivered, 4xx (but 429) never acceptable: either way, done. 429, 5xx, network errors (0): retried.
+  const settled = status > 199 && status < 500 && status !== 429;
   // Delay before retry n (1 to 9): Retry-After, else full jitter over 2 s * 2^(n-1) (at most 512 s).
   update((record) => {
     record.queue_ = (record.queue_ || []).filter((item) => {
       if (item.body_.event_id !== id) return 1;
       if (settled || ++item.failures_ > 9) return 0;
-      item.notBefore_ = at + (wait >= 0 ? wait : jitter * 1e3 * 2 ** item.failures_);
+      item.notBefore_ = at + (wait >= 0 ? wait : Math.random() * 1e3 * 2 ** item.failures_);
       return 1;
     });
   }).then(flush);

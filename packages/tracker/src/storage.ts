@@ -69,9 +69,9 @@ const openStore = () => {
 
 /**
  * Applies `change` to the cache now, and to the stored record in one readwrite transaction (get, then put: what
- * idb-keyval's `update` does, inlined for size), so tabs never lose each other's changes. Resolves with the cache.
+ * idb-keyval's `update` does, inlined for size), so tabs never lose each other's changes. Resolves once stored (or given up: `state` is the truth either way).
  */
-export const update = (change: (record: State) => unknown): Promise<State> => {
+export const update = (change: (record: State) => unknown): Promise<void> => {
   change(state);
   let stored: State;
   inFlight++;
@@ -107,8 +107,7 @@ export const update = (change: (record: State) => unknown): Promise<State> => {
       () => {
         memoryOnly = 1;
       },
-    )
-    .then(() => state);
+    );
 };
 
 /** Adds active time (ms). */

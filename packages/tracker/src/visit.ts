@@ -1,13 +1,20 @@
 /**
- * Visits and active time. Time counts only while the page is visible and focused; each interval is added to the
- * shared total when it ends (blur, hide, pagehide), so tabs sum up. A visit starts after 30 minutes without
- * activity: a page view, or coming back to the page. Date.now() is the only clock (a test can drive it).
+ * Visits and active time. Time counts only while the page is visible and focused, and the visitor has given some
+ * input (a key, a pointer, a scroll, a touch) in the last IDLE_MS: a tab left open is not being read. Each interval
+ * is added to the shared total when it ends (blur, hide, pagehide, going idle), so tabs sum up. A visit starts after
+ * 30 minutes without activity: a page view, or coming back to the page. Date.now() is the only clock (a test can
+ * drive it).
  */
 import { addTime, type State, stashTime, update } from './storage.ts';
-import { now } from './util.ts';
+import { listen, now } from './util.ts';
+
+/** Time counts for at most 2 minutes after the visitor's last input. */
+export const IDLE_MS = 12e4;
 
 /** Start of the current active interval (ms), 0 when inactive. */
 let activeSince = 0;
+/** The visitor's last input (ms). */
+let lastInput = now();
 /** Between pagehide and pageshow the page is gone, whatever document.hidden says. */
 let gone = false;
 
@@ -20,11 +27,33 @@ export const visit = (record: State, at: number) => {
 /** Closes the current active interval (adding it to the total) and opens a new one if still active. */
 export const tick = (halt?: unknown) => {
   const at = now();
+  // An idle interval ends at the last input plus IDLE_MS.
+  const end = Math.min(at, lastInput + IDLE_MS);
   const since = activeSince;
-  activeSince = !halt && !gone && !document.hidden && document.hasFocus() ? at : 0;
+  activeSince = !halt && !gone && !document.hidden && document.hasFocus() && end === at ? at : 0;
   // While the page is being unloaded IndexedDB would not commit in time: the next page adds it.
-  if (since) at > since && (gone ? stashTime(at - since) : update(addTime(at - since)));
+  if (since) end > since && (gone ? stashTime(end - since) : update(addTime(end - since)));
   else if (activeSince) update((record) => visit(record, at));
+};
+
+/** The visitor is here (an input, the page shown or focused): what ran before is closed, time counts from now. */
+const present = () => {
+  tick();
+  lastInput = now();
+  tick();
+};
+
+/** Keys, pointers and scrolls keep time counting; the first after an idle spell starts a new interval. */
+export const watchInput = () => {
+  for (const type of 'keydown pointerdown pointermove scroll'.split(' '))
+    listen(
+      type,
+      () => {
+        if (now() - lastInput > IDLE_MS) present();
+        else lastInput = now();
+      },
+      true,
+    );
 };
 
 /** For visibilitychange, focus, blur, pageshow, pagehide (and harmless for any other event). */
@@ -35,5 +64,5 @@ export const onTime = (event: Event) => {
     // Back from the back/forward cache: take back the time stashed at pagehide.
     if (!gone) update(addTime(stashTime()));
   }
-  tick();
+  present();
 };

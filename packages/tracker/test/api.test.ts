@@ -52,7 +52,13 @@ describe('the script tag and the global', () => {
     expect(Object.keys(api).sort()).toEqual(['identify', 'optIn', 'optOut', 'reset', 'visitor']);
     await until(() => sent.length === 1);
     expect(sent[0]!.url).toBe('https://cdn.collector.example/api/agents/tools/leads/identify');
-    expect(sent[0]!.body).toMatchObject({ key: KEY, email: 'queued@example.com', name: 'Queued' });
+    expect(sent[0]!.body).toMatchObject({
+      key: KEY,
+      form: [
+        ['|email', 'queued@example.com'],
+        ['|name', 'Queued'],
+      ],
+    });
   });
 
   it('uses data-api as the collector', async () => {
@@ -80,57 +86,66 @@ describe('the script tag and the global', () => {
 });
 
 describe('identify', () => {
-  it('sends only contact fields, trimmed and cut to the protocol limits, plus the history', async () => {
+  it('sends the given fields as a form for the collector to map, trimmed and cut to the protocol limits', async () => {
     const lt = await load();
     const me = await lt.visitor();
     lt.identify({
       email: ' Ada@Example.com ',
-      name: `  ${'N'.repeat(250)} `,
+      name: `  ${'N'.repeat(6000)} `,
       phone: 4420794609,
       company: '',
       position: null,
-      notes: 'Call me',
       status: 'qualified',
-      lead_score: 100,
-      assignee_id: 'x',
-      user_id: 'x',
-      segment_id: 'x',
-      campaign_id: 'x',
       lead_id: '00000000-0000-4000-8000-000000000000',
-      site_id: '00000000-0000-4000-8000-000000000000',
+      [`x${'k'.repeat(600)}`]: 'long key',
       plan: 'pro',
     } as unknown as Contact);
     const { body } = sent[0]!;
     expect(Object.keys(body).sort()).toEqual(
-      [
-        'key',
-        'event_id',
-        'visitor_id',
-        'email',
-        'name',
-        'phone',
-        'notes',
-        'pages_visited',
-        'time_spent',
-        'visit_count',
-      ].sort(),
+      ['key', 'event_id', 'visitor_id', 'form', 'pages_visited', 'time_spent', 'visit_count'].sort(),
     );
-    expect(body).toMatchObject({ email: 'Ada@Example.com', phone: '4420794609', visitor_id: me!.visitor_id });
-    expect(body.name).toHaveLength(200);
+    expect(body).toMatchObject({ visitor_id: me!.visitor_id });
+    // Every field goes as the page named it: the collector maps email, name and phone, and keeps `status`,
+    // `lead_id` and `plan` as fields it cannot map (no browser sets a lead's status or picks its lead).
+    expect(body.form).toEqual([
+      ['|email', 'Ada@Example.com'],
+      ['|name', 'N'.repeat(5000)],
+      ['|phone', '4420794609'],
+      ['|company', ''],
+      ['|position', ''],
+      ['|status', 'qualified'],
+      ['|lead_id', '00000000-0000-4000-8000-000000000000'],
+      [`|x${'k'.repeat(498)}`, 'long key'],
+      ['|plan', 'pro'],
+    ]);
     expect(body.event_id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
     const { key, ...input } = body;
-    // Strict: only what a browser may send (no status, score, assignee or lead id).
+    // Strict: only what a browser may send.
     expect(validate(BrowserIdentifyInput, input)).toMatchObject({ ok: true });
   });
 
-  it('drops an invalid email but sends the rest; each call has its own event_id', async () => {
+  it('sends at most the 50 fields the protocol takes', async () => {
+    const lt = await load();
+    await lt.visitor();
+    lt.identify(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}`, `${i}`])));
+    const { key, ...input } = sent[0]!.body;
+    expect((input.form as unknown[]).length).toBe(50);
+    expect(validate(BrowserIdentifyInput, input)).toMatchObject({ ok: true });
+  });
+
+  it('is identified only by an email; each call has its own event_id', async () => {
     const lt = await load();
     await lt.visitor();
     lt.identify({ email: 'nope', name: 'Ada' });
-    lt.identify({ email: `${'a'.repeat(250)}@example.com` });
-    expect(sent[0]!.body).not.toHaveProperty('email');
-    expect(sent[0]!.body.name).toBe('Ada');
-    expect(sent[1]!.body).not.toHaveProperty('email');
+    await settle();
+    hide();
+    expect(sent).toHaveLength(1); // not identified: no behaviour sync follows
+    lt.identify({ email: 'ada@example.com' });
+    history.pushState(null, '', '/next');
+    await settle();
+    hide();
+    expect(sent).toHaveLength(3);
+    expect(sent[2]!.body).not.toHaveProperty('form');
     expect(sent[0]!.body.event_id).not.toBe(sent[1]!.body.event_id);
   });
 
@@ -139,7 +154,7 @@ describe('identify', () => {
     await lt.visitor();
     expect(() => lt('nope', 1, 2)).not.toThrow();
     lt('identify', { email: 'a@b.co' });
-    expect(sent[0]!.body.email).toBe('a@b.co');
+    expect(sent[0]!.body.form).toEqual([['|email', 'a@b.co']]);
     await expect(lt('visitor')).resolves.toMatchObject({ visit_count: 1 });
   });
 
@@ -151,10 +166,12 @@ describe('identify', () => {
     document.body.innerHTML =
       '<form><input name="name" value="Ada"><input type="email" name="email" value="ada@example.com"><input type="hidden" name="utm" value="x"></form>';
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-    expect(sent).toHaveLength(1);
+    await until(() => sent.length === 1); // once the submit's dispatch is over (not prevented: sent at once)
     expect(sent[0]!.body).toMatchObject({
-      name: 'Ada',
-      email: 'ada@example.com',
+      form: [
+        [expect.stringMatching(/^text\|.*\|name\|/), 'Ada'],
+        [expect.stringMatching(/^email\|.*\|email\|/), 'ada@example.com'],
+      ],
       pages_visited: [{ path: '/' }, { path: '/contact' }],
     });
   });
@@ -164,7 +181,7 @@ describe('identify', () => {
     document.body.innerHTML = '<form><input type="email" name="email" value="early@example.com"></form>';
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await until(() => sent.length === 1);
-    expect(sent[0]!.body).toMatchObject({ email: 'early@example.com', visit_count: 1 });
+    expect(sent[0]!.body).toMatchObject({ form: [[expect.any(String), 'early@example.com']], visit_count: 1 });
     expect(sent[0]!.body.visitor_id).toBe((await lt.visitor())!.visitor_id);
   });
 

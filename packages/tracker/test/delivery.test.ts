@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 
 describe('sending', () => {
-  it('posts the identify payload as text/plain JSON with keepalive and no credentials', async () => {
+  it('posts the identify payload as text/plain JSON with keepalive, sending no cookies cross-site', async () => {
     const sent = stubFetch();
     const lt = await load();
     await lt.visitor();
@@ -31,17 +31,21 @@ describe('sending', () => {
     expect(url).toBe(URL_IDENTIFY);
     // The bundle keeps its own copy of the route: held equal to the protocol's here.
     expect(url).toBe(`${API}${LEADS_API_PATH}/identify`);
-    expect(init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'omit' });
+    expect(init).toMatchObject({ method: 'POST', keepalive: true });
+    // fetch's default, same-origin: a collector on another site never gets the visitor's cookies.
+    expect(init.credentials ?? 'same-origin').toBe('same-origin');
     expect(typeof init.body).toBe('string'); // sent as text/plain;charset=UTF-8: no CORS preflight
     expect(init.headers).toBeUndefined();
     expect(body).toMatchObject({
       key: 'lt_pk_test',
-      email: 'ada@example.com',
-      name: 'Ada',
-      phone: '+44 1',
-      company: 'AE',
-      position: 'Eng',
-      notes: 'Hi',
+      form: [
+        ['|email', 'ada@example.com'],
+        ['|name', 'Ada'],
+        ['|phone', '+44 1'],
+        ['|company', 'AE'],
+        ['|position', 'Eng'],
+        ['|notes', 'Hi'],
+      ],
       time_spent: 0,
       visit_count: 1,
       pages_visited: [{ path: '/', title: expect.any(String), at: '2026-03-01T10:00:00.000Z' }],
@@ -161,16 +165,16 @@ describe('retries', () => {
     expect(sent[1]!.body.event_id).toBe(sent[0]!.body.event_id);
   });
 
-  it('honours Retry-After as an HTTP date on 429', async () => {
-    const retryAt = new Date(T0 + 20_000).toUTCString();
+  it('backs off as usual when Retry-After is not in seconds (the collector sends seconds)', async () => {
+    const retryAt = new Date(T0 + 3_600_000).toUTCString();
     const sent = stubFetch((n) => (n === 1 ? status(429, { 'Retry-After': retryAt }) : status(200)));
     const lt = await load();
     await lt.visitor();
     lt.identify({ email: 'ada@example.com' });
     await settle(20);
-    await advance(19_990);
+    await advance(999); // Math.random() is 0.5: the first backoff is 1 s
     expect(sent).toHaveLength(1);
-    await advance(10);
+    await advance(1);
     await until(() => sent.length === 2);
   });
 
@@ -215,8 +219,8 @@ describe('retries', () => {
     await settle(30);
     const q = (await readState())!.queue_!;
     expect(q).toHaveLength(20);
-    expect(q[0]!.body_.email).toBe('v6@example.com');
-    expect(q[19]!.body_.email).toBe('v25@example.com');
+    expect(q[0]!.body_.form).toEqual([['|email', 'v6@example.com']]);
+    expect(q[19]!.body_.form).toEqual([['|email', 'v25@example.com']]);
   });
 });
 
@@ -233,7 +237,7 @@ describe('fallbacks and limits', () => {
     expect(url).toBe(URL_IDENTIFY);
     // The bundle keeps its own copy of the route: held equal to the protocol's here.
     expect(url).toBe(`${API}${LEADS_API_PATH}/identify`);
-    expect(JSON.parse(body)).toMatchObject({ key: 'lt_pk_test', email: 'ada@example.com' });
+    expect(JSON.parse(body)).toMatchObject({ key: 'lt_pk_test', form: [['|email', 'ada@example.com']] });
     await until(async () => (await readState())?.queue_?.length === 0); // queued by the browser: delivered
   });
 
@@ -270,7 +274,7 @@ describe('fallbacks and limits', () => {
     const pages = body.pages_visited as { path: string }[];
     expect(pages.length).toBeLessThan(50);
     expect(pages.at(-1)!.path.startsWith('/59-')).toBe(true);
-    expect((body.notes as string).length).toBe(5000);
+    expect((body.form as string[][])[1]).toEqual(['|notes', 'n'.repeat(5000)]);
     // The tracker's own history is untouched.
     expect((await lt.visitor())!.pages_visited).toHaveLength(50);
     document.title = '';

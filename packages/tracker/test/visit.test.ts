@@ -127,6 +127,41 @@ describe('time_spent', () => {
     expect((await lt.visitor())!.time_spent).toBe(0);
   });
 
+  it('stops 2 minutes after the last input, and resumes on the next one', async () => {
+    const lt = await load();
+    await lt.visitor();
+    at(60_000);
+    fire('keydown'); // reading: time counts to 2 minutes past this
+    at(30 * MIN); // the tab left open, visible and focused
+    expect((await lt.visitor())!.time_spent).toBe(180);
+    fire('pointermove'); // back: counts again from now
+    at(30 * MIN + 30_000);
+    expect((await lt.visitor())!.time_spent).toBe(210);
+  });
+
+  it('keeps counting while there is input: keys, pointers and scrolling', async () => {
+    const lt = await load();
+    await lt.visitor();
+    for (const [i, type] of ['scroll', 'pointerdown', 'keydown', 'pointermove', 'scroll'].entries()) {
+      at((i + 1) * 100_000); // each within 2 minutes of the last
+      fire(type);
+    }
+    at(600_000);
+    expect((await lt.visitor())!.time_spent).toBe(600);
+    at(700_000); // the last input was at 500 s
+    expect((await lt.visitor())!.time_spent).toBe(620);
+  });
+
+  it('an input after more than 30 idle minutes starts a new visit', async () => {
+    const lt = await load();
+    await lt.visitor();
+    at(35 * MIN);
+    expect((await lt.visitor())!.visit_count).toBe(1);
+    fire('scroll');
+    await settle();
+    expect((await lt.visitor())!).toMatchObject({ visit_count: 2, time_spent: 120 });
+  });
+
   it('is kept at pagehide (in localStorage), across pages, and does not run in the back/forward cache', async () => {
     const a = await load();
     await a.visitor();
