@@ -1,7 +1,7 @@
 /**
  * The tracker's main-thread cost at page load, in real Chromium (not a timed test; run by hand):
  *
- *   npx tsx test/bench/tracker-cost.ts [--loads 20]
+ *   npx tsx test/bench/tracker-cost.ts [--loads 20] [--script path/to/leadtrail.js]
  *
  * Each load is a fresh browser context (a first visit: IndexedDB is opened and the state created). A DevTools
  * trace of the load is read for every slice of main-thread work attributed to leadtrail.js: the script's
@@ -19,9 +19,17 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../support/browser.ts';
 import { CHROMIUM } from '../support/global-setup.ts';
 
-const { values } = parseArgs({ options: { loads: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    loads: { type: 'string', default: '20' },
+    // Another build to measure (an A/B against dist/), e.g. one built from an earlier commit.
+    script: { type: 'string' },
+  },
+});
 const LOADS = Number(values.loads);
-const script = readFileSync(fileURLToPath(new URL('../../packages/tracker/dist/leadtrail.js', import.meta.url)));
+const script = readFileSync(
+  values.script ?? fileURLToPath(new URL('../../packages/tracker/dist/leadtrail.js', import.meta.url)),
+);
 
 const server = createServer((req, res) => {
   if (req.url?.startsWith('/leadtrail.js')) {
