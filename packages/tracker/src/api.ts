@@ -65,13 +65,17 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
     return { key, event_id: uuid(), ...behaviour(), form };
   };
 
-  /** Sends what the visitor told (a form, or `identify`); an email in it makes the visitor identified. */
-  const submit = (form: Pair[]) =>
-    recording &&
-    whenRecording(() => {
-      if (hasEmail(form)) update((record) => (record.identified_ = 1));
-      send(payload(form.slice(0, 50)), 1);
-    });
+  /**
+   * Sends a submission; an email in it makes the visitor identified. `priority` 2: one a page unloaded before its
+   * IndexedDB writes committed (the identified flag among them), sent again from localStorage.
+   */
+  const deliver = (body: TrackerPayload, priority: number) => {
+    if (hasEmail(body.form)) update((record) => (record.identified_ = 1));
+    send(body, priority);
+  };
+
+  /** Sends what the visitor told (a form, or `identify`). */
+  const submit = (form: Pair[]) => recording && whenRecording(() => deliver(payload(form.slice(0, 50)), 1));
 
   /** Loads the state and, unless opted out, records this page view; then starts recording. */
   const boot = guard(() => {
@@ -92,7 +96,7 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
           flush();
           const unsent = localStorage.lt_q;
           delete localStorage.lt_q;
-          if (unsent) send(JSON.parse(unsent), 2);
+          if (unsent) deliver(JSON.parse(unsent), 2);
         }
       }),
     );
@@ -163,9 +167,10 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
     ready = boot() || ready;
   }
 
-  const byName = methods as unknown as Record<string, (...args: unknown[]) => unknown>;
   return Object.assign(
-    guard((method: string, ...args: unknown[]) => byName[method]!(...args)),
+    guard((method: string, ...args: unknown[]) =>
+      (methods as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!(...args),
+    ),
     methods,
   ) as Leadtrail;
 };

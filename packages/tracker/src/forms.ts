@@ -33,6 +33,8 @@ export const hasCard = (value: string) => /\d([\s.-]?\d){15,18}|\b3\d([\s.-]?\d)
 /** A field a person types in or picks from (text, email, tel, url, number, textarea, select): the ones read. */
 const textLike = (el: Field) => /^(te|em|ur|nu|sel)/.test(el.type);
 
+const BUTTONS = 'button,[type=button]';
+
 /** A field as sent: hints and value cut to the protocol's limits (500 and, ours, 5,000 characters). */
 export const pair = (hints: string, value: string): Pair => [hints.slice(0, 500), value.slice(0, 5e3)];
 
@@ -97,6 +99,9 @@ export const capture = (onForm: (pairs: Pair[]) => void) => {
     if (pairs && fields !== last) {
       // Another form held before this one goes first.
       release();
+      // A next step may come before the site shows this one's success: it is the same visitor's (in memory only;
+      // what is stored says identified once this goes, and a form with no email never makes a lead on its own).
+      state.identified_ = 1;
       last = fields;
       heldRoot = root;
       heldPairs = pairs;
@@ -129,10 +134,11 @@ export const capture = (onForm: (pairs: Pair[]) => void) => {
       if (event.isTrusted && heldRoot && heldRoot.contains(target)) heldRoot = last = 0;
     } else if (event.type === 'click') {
       // A plain button (not one that submits its form) next to fields holding an email: a form sent by script.
-      const button = target.closest?.('button,[type=button]') as Field | null;
+      const button = target.closest?.(BUTTONS) as Field | null;
       let root: Element | null | 0 = button && (button.form && button.type === 'submit' ? 0 : button.form || button);
       while (root && !hasEmail(read(root))) root = root.parentElement;
-      if (root) setTimeout(() => !heldRoot && hold(root));
+      // Only when it is the one button there: not a cookie banner's or a carousel's next to a newsletter field.
+      if (root && !root.querySelectorAll(BUTTONS)[1]) setTimeout(() => !heldRoot && hold(root));
     } else if (target.checkValidity()) {
       // Held as it is now (before the site's handler can clear or disable it). Once a submit's dispatch is over:
       // not prevented, the page is leaving, so it goes now (or at pagehide, should the page leave first);

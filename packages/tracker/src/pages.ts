@@ -12,7 +12,8 @@ const NOISE = /^(utm_.*|(gc|dc|fbc|yc)lid|msclkid|igshid|mc_[ce]id|_g[al])$/i;
 
 /** pathname + query without tracking noise; never the hash. */
 export const clean = () => {
-  const url = new URL(location.href);
+  // A Location stringifies to its href.
+  const url = new URL(location as unknown as string);
   const params = url.searchParams;
   for (const name of [...params.keys()]) NOISE.test(name) && params.delete(name);
   return (url.pathname + url.search).slice(0, 512);

@@ -185,6 +185,29 @@ describe('identify', () => {
     expect(sent[0]!.body.visitor_id).toBe((await lt.visitor())!.visitor_id);
   });
 
+  it('a submission a leaving page could only leave in localStorage makes the next page identified (step 2 of a form)', async () => {
+    // What a page that went away before its IndexedDB writes (the identified flag among them) committed leaves.
+    localStorage.lt_q = JSON.stringify({
+      key: KEY,
+      event_id: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
+      visitor_id: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed',
+      pages_visited: [{ path: '/step-1' }],
+      time_spent: 0,
+      visit_count: 1,
+      form: [['email||email||||', 'ada@example.com']],
+    });
+    const lt = await load();
+    await lt.visitor();
+    await until(() => sent.length === 1);
+    expect(sent[0]!.body.event_id).toBe('9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d');
+    // Step 2 asks no email (it is in a hidden field the tracker does not read).
+    document.body.innerHTML =
+      '<form><input name="company" value="Acme"><input type="hidden" name="email" value="ada@example.com"></form>';
+    document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await until(() => sent.length === 2);
+    expect(sent[1]!.body.form).toEqual([[expect.stringContaining('|company|'), 'Acme']]);
+  });
+
   it('keeps behaviour in sync once identified: once per page view, when the page is left', async () => {
     const lt = await load();
     await lt.visitor();

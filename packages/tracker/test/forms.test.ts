@@ -277,6 +277,31 @@ describe('capture: what is submitted, and when it goes', () => {
     expect(got.map(values)).toEqual([['Ada', email]]);
   });
 
+  it('takes a next step submitted before the site has shown the first one’s success (same visitor)', async () => {
+    document.body.innerHTML = `<form id="one"><input type="email" name="email" value="${email}"></form>
+      <form id="two"><input name="company" value="Acme"><input type="hidden" name="email" value="${email}"></form>`;
+    for (const id of ['#one', '#two']) {
+      const f = document.querySelector(id) as HTMLFormElement;
+      f.addEventListener('submit', (e) => e.preventDefault());
+      submit(f);
+    }
+    document.querySelector('#two')!.remove();
+    await settle(300);
+    expect(got.map(values)).toEqual([[email], ['Acme']]);
+  });
+
+  it('ignores the click of a button that is not the one button around an email field (a cookie banner, a carousel)', async () => {
+    document.body.innerHTML = `<div id="page">
+      <div class="newsletter"><input type="email" name="email" value="${email}"><button type="button">Join</button></div>
+      <div class="cookies"><button type="button" id="accept">Accept all</button></div></div>`;
+    (document.querySelector('#accept') as HTMLButtonElement).click();
+    await settle();
+    document.querySelector('.cookies')!.remove(); // the banner closes: no success of any form
+    await settle(300);
+    release();
+    expect(got).toEqual([]);
+  });
+
   it('skips ignored forms, forms with password, card or file fields, invalid ones, and forms with no email', async () => {
     submit(form(contact, 'data-leadtrail-ignore'));
     submit(form(`${contact}<input type="password" name="pw">`));
