@@ -28,6 +28,7 @@ const LEAD_FIELDS = [
   'created_at',
   'updated_at',
   'status_changed_at',
+  'attribution',
 ].sort();
 
 describeEachStore('create', (env) => {
@@ -69,6 +70,8 @@ describeEachStore('create', (env) => {
     ]);
     expect(lead.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(lead.created_at).toISOString()).toBe(lead.created_at);
+    // No visitor, no touch: nothing to attribute, and the owner's origin as given.
+    expect(lead.attribution).toEqual({ first_touch: null, latest_touch: null, channel: null });
   });
 
   it('defaults status to new, user_id to the site owner, and optional fields to null', async () => {

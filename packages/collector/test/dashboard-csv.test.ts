@@ -31,6 +31,7 @@ const lead = (n: number, extra: Partial<Lead> = {}): Lead => ({
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
   status_changed_at: null,
+  attribution: { first_touch: null, latest_touch: null, channel: null },
   ...extra,
 });
 

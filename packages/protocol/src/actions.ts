@@ -60,6 +60,12 @@ const filterFields = {
   assignee_id: f.assignee_id,
   user_id: f.user_id,
   search: f.search,
+  channel: f.channel,
+  utm_source: f.utm_source,
+  utm_medium: f.utm_medium,
+  utm_campaign: f.utm_campaign,
+  referrer_host: f.referrer_host,
+  touch: f.touch,
 };
 
 export const filterEntries = { site_id: v.optional(f.site_id), ...optionalAll(filterFields) };
@@ -103,6 +109,7 @@ export const identifyEntries = {
     ...contactFields,
     ...leadAttributes,
     ...behaviour,
+    touches: f.touches,
     form: f.form,
   }),
 };

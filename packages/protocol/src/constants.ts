@@ -22,6 +22,29 @@ export type SortColumn = (typeof SORT_COLUMNS)[number];
 /** Sort columns holding text: sorted case-insensitively (ASCII), empty values last. */
 export const TEXT_SORT_COLUMNS: readonly SortColumn[] = ['name', 'email', 'company', 'origin'];
 
+/**
+ * Marketing channels a touch is classified into (the collector's rule table: UTM first, then click id, then the
+ * referrer's host).
+ */
+export const CHANNELS = [
+  'direct',
+  'organic_search',
+  'paid_search',
+  'organic_social',
+  'paid_social',
+  'email',
+  'referral',
+  'ai_assistant',
+  'display',
+  'affiliate',
+  'other_campaign',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Which of a lead's touches the attribution filters of a list look at. */
+export const TOUCH_KINDS = ['first', 'latest'] as const;
+export type TouchKind = (typeof TOUCH_KINDS)[number];
+
 export const ACTIONS = ['create', 'list', 'update', 'qualify', 'identify'] as const;
 export type LeadsAction = (typeof ACTIONS)[number];
 

@@ -3,7 +3,7 @@
  * Action schemas pick from these, so a parameter's type, bounds and words are written once.
  */
 import * as v from 'valibot';
-import { LEAD_STATUSES, SORT_COLUMNS } from './constants.ts';
+import { CHANNELS, LEAD_STATUSES, SORT_COLUMNS, TOUCH_KINDS } from './constants.ts';
 import { jsonObjectChecks } from './json-object.ts';
 
 const text = (max: number, description: string) =>
@@ -29,21 +29,69 @@ export const MAX_NOTES = 20_000;
 export const MAX_FORM_FIELDS = 50;
 export const MAX_FORM_HINTS = 500;
 
-/** A page as the tracker records it; a bare string is taken as a path, for callers of the published tool. */
-export const PageVisit = v.union([
-  v.strictObject({
-    path: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(2048)),
-    title: v.optional(v.pipe(v.string(), v.maxLength(512))),
-    at: v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp'))),
-  }),
-  v.pipe(
-    v.string(),
-    v.minLength(1, 'must not be empty'),
-    v.maxLength(2048),
-    v.transform((path): { path: string; title?: string; at?: string } => ({ path })),
-  ),
-]);
+/** Cut to `max` characters: what a browser read off a page is kept in part rather than losing the submission. */
+const cut = (max: number) => v.transform((text: string) => text.slice(0, max));
+
+const isoTimestamp = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp'));
+
+/** A URL's path and query (no hash); anything that is not an absolute URL is taken as a path already. */
+export const pathOf = (value: string) => {
+  const text = value.trim();
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(text)) return text;
+  try {
+    const url = new URL(text);
+    return url.pathname + url.search;
+  } catch {
+    return text;
+  }
+};
+
+// Cut rather than refused: a page's address and title are the site's, and a lead is not lost to a long one.
+const pageTitle = v.optional(v.pipe(v.string('must be a string'), cut(512)));
+const pagePath = v.pipe(v.string('must be a string'), cut(2048), v.minLength(1, 'must not be empty'));
+
+/**
+ * A page visited, as the tracker records it ({path, title, at}); for callers of the published tool also a path
+ * string, a full URL string or {url, title, at} (a URL keeps its path and query). A page that is none of them is
+ * refused with one message that says all that is accepted.
+ */
+export const PageVisit = v.union(
+  [
+    v.strictObject({ path: pagePath, title: pageTitle, at: v.optional(isoTimestamp) }),
+    v.pipe(
+      v.strictObject({ url: pagePath, title: pageTitle, at: v.optional(isoTimestamp) }),
+      v.transform(({ url, ...rest }) => ({ ...rest, path: pathOf(url) })),
+    ),
+    v.pipe(
+      pagePath,
+      v.transform((path): { path: string; title?: string; at?: string } => ({ path: pathOf(path) })),
+    ),
+  ],
+  'must be a path, a URL, or an object {path, title, at} ({url, title, at} also accepted)',
+);
 export type PageVisit = v.InferOutput<typeof PageVisit>;
+
+export const MAX_TOUCHES = 20;
+/** How a visit arrived: the landing page, the page before it on another site, and when. */
+export const TouchInput = v.strictObject({
+  url: v.pipe(
+    v.string('must be a string'),
+    v.trim(),
+    cut(2048),
+    v.minLength(1, 'must not be empty'),
+    v.description('The landing page: a full URL (utm_* parameters and click ids included), or a path with its query'),
+  ),
+  referrer: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.trim(),
+      cut(2048),
+      v.description('The page the visitor came from (origin and path); empty or absent for none'),
+    ),
+  ),
+  at: isoTimestamp,
+});
+export type TouchInput = v.InferOutput<typeof TouchInput>;
 
 export const fields = {
   action: v.pipe(
@@ -91,11 +139,38 @@ export const fields = {
   interest_level: text(100, 'Interest level'),
   product_interest: text(500, 'Product interest'),
   pages_visited: v.pipe(
-    v.array(PageVisit, 'must be an array of pages'),
+    v.unknown(),
+    // The published tool's MCP schema declares one comma-separated string of paths; its callers send that.
+    v.transform((pages) =>
+      typeof pages === 'string'
+        ? pages
+            .split(',')
+            .map((path) => path.trim())
+            .filter(Boolean)
+        : pages,
+    ),
+    v.array(PageVisit, 'must be an array of pages (paths, URLs or {path, title, at}) or one comma-separated string'),
     v.maxLength(MAX_PAGES, `must hold at most ${MAX_PAGES} pages`),
     v.description('Pages visited'),
   ),
   time_spent: int(0, 1_000_000_000, 'Time spent'),
+  /** Not in the seed: how the visitor arrived (the tracker sends its first and its latest touch with a source). */
+  touches: v.pipe(
+    v.array(TouchInput, 'must be an array of touches {url, referrer, at}'),
+    v.maxLength(MAX_TOUCHES, `must hold at most ${MAX_TOUCHES} touches`),
+    v.description(
+      "How the visitor arrived, one touch per visit that came with a source: {url, referrer, at}. The collector keeps the earliest as the visitor's first touch and the newest with a source as its latest, and classifies each into a channel.",
+    ),
+  ),
+  channel: v.pipe(v.picklist(CHANNELS, `must be one of ${CHANNELS.join(', ')}`), v.description('Marketing channel')),
+  utm_source: text(200, 'utm_source of the touch'),
+  utm_medium: text(200, 'utm_medium of the touch'),
+  utm_campaign: text(200, 'utm_campaign of the touch'),
+  referrer_host: text(253, "Referrer's host (without www.)"),
+  touch: v.pipe(
+    v.picklist(TOUCH_KINDS, 'must be first or latest'),
+    v.description("Which touch the attribution filters look at: the lead's first (default) or its latest"),
+  ),
   visit_count: int(0, 10_000_000, 'Visit count'),
   /** Not in the seed: an idempotency key, so a retried submission is applied once. */
   event_id: uuid('Idempotency key: a repeated request with the same event_id is applied once'),
@@ -103,7 +178,8 @@ export const fields = {
   form: v.pipe(
     v.array(
       v.tuple([
-        v.pipe(v.string(), v.maxLength(MAX_FORM_HINTS, `must be at most ${MAX_FORM_HINTS} characters`)),
+        // Hints (a field's label among them) are cut: a long label must not lose the form.
+        v.pipe(v.string(), cut(MAX_FORM_HINTS)),
         v.pipe(v.string(), v.maxLength(MAX_NOTES, `must be at most ${MAX_NOTES} characters`)),
       ]),
       'must be an array of [hints, value] pairs',

@@ -1,6 +1,6 @@
 /** What the API answers with: the lead, the visitor, the status history, and each action's response. */
 import * as v from 'valibot';
-import { LEAD_STATUSES } from './constants.ts';
+import { CHANNELS, LEAD_STATUSES } from './constants.ts';
 
 const nullableString = v.nullable(v.string());
 const timestamp = v.pipe(v.string(), v.isoTimestamp());
@@ -11,6 +11,39 @@ export const StoredPage = v.object({
   at: v.optional(v.string()),
 });
 export type StoredPage = v.InferOutput<typeof StoredPage>;
+
+/**
+ * A touch as the collector stores it: the landing page (path and query, without utm_* parameters and click ids),
+ * the referrer (origin and path; null when none or the same site), the campaign's utm_* values, the click id, the
+ * channel it falls in and a short source name (utm_source, else the click id's platform, else the referrer's host).
+ */
+export const TouchDetails = v.object({
+  landing_page: v.string(),
+  referrer: nullableString,
+  referrer_host: nullableString,
+  utm_source: nullableString,
+  utm_medium: nullableString,
+  utm_campaign: nullableString,
+  utm_term: nullableString,
+  utm_content: nullableString,
+  click_id_kind: nullableString,
+  click_id: nullableString,
+  channel: v.picklist(CHANNELS),
+  source: nullableString,
+  at: v.string(),
+});
+export type TouchDetails = v.InferOutput<typeof TouchDetails>;
+
+/**
+ * Where a lead came from: the first touch of its earliest visitor, the newest touch with a source of any of its
+ * visitors (the first touch when none came with a source), and the first touch's channel (null with no touch).
+ */
+export const Attribution = v.object({
+  first_touch: v.nullable(TouchDetails),
+  latest_touch: v.nullable(TouchDetails),
+  channel: v.nullable(v.picklist(CHANNELS)),
+});
+export type Attribution = v.InferOutput<typeof Attribution>;
 
 /** Behaviour figures: the pages read, active seconds, visits (a visitor's, or summed over a lead's visitors). */
 export const Behaviour = v.object({
@@ -47,6 +80,7 @@ export const Lead = v.object({
   created_at: timestamp,
   updated_at: timestamp,
   status_changed_at: v.nullable(timestamp),
+  attribution: Attribution,
 });
 export type Lead = v.InferOutput<typeof Lead>;
 
@@ -59,6 +93,8 @@ export const Visitor = v.object({
   visit_count: v.number(),
   first_seen: timestamp,
   last_seen: timestamp,
+  first_touch: v.nullable(TouchDetails),
+  latest_touch: v.nullable(TouchDetails),
 });
 export type Visitor = v.InferOutput<typeof Visitor>;
 

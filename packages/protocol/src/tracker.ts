@@ -42,6 +42,7 @@ export const BrowserIdentifyInput = v.strictObject(
     'pages_visited',
     'time_spent',
     'visit_count',
+    'touches',
   ]),
 );
 /** create from a browser: contact fields only (behaviour needs a visitor: send it with identify). */

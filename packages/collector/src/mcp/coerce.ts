@@ -1,7 +1,8 @@
 /**
  * The published tool's MCP schema types contact_info and company_info as JSON strings and pages_visited as a
- * comma-separated string of paths, so its clients send those. This front door turns such strings back into the
- * object or array the protocol expects before the core validates. A string that does not parse is left as it is:
+ * comma-separated string of paths, so its clients send those. This front door turns JSON in such strings back into
+ * the object or array the protocol expects before the core validates (the protocol itself splits a comma-separated
+ * list of paths). A string that does not parse is left as it is:
  * the core then refuses it by name ("must be an object"), which tells the agent what to send instead.
  */
 import { isPlainObject } from '../core/input-guard.ts';
@@ -24,18 +25,17 @@ function objectFromString(text: string): unknown {
   return isPlainObject(parsed) || parsed === null ? parsed : text;
 }
 
-/** A JSON array (`[{"path":"/a"}]` or `["/a"]`), else a comma-separated list of paths (`/a, /b`). */
+/**
+ * A JSON array (`[{"path":"/a"}]` or `["/a"]`) or `null`; else the string as it is (the protocol takes a
+ * comma-separated list of paths, `/a, /b`, from any door).
+ */
 function pagesFromString(text: string): unknown {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
     const parsed = parseJson(trimmed);
     return Array.isArray(parsed) ? parsed : text;
   }
-  if (trimmed === 'null') return null;
-  return trimmed
-    .split(',')
-    .map((path) => path.trim())
-    .filter((path) => path.length > 0);
+  return trimmed === 'null' ? null : text;
 }
 
 /** The tool's arguments with the published tool's string forms turned into values; the input is not changed. */

@@ -1,5 +1,5 @@
 /** Leads as the store keeps them, and the reads and writes of them. */
-import type { Behaviour, Lead, LeadStatus, SortColumn } from '@leadtrail/protocol';
+import type { Attribution, Behaviour, Channel, Lead, LeadStatus, SortColumn, TouchKind } from '@leadtrail/protocol';
 
 export type LeadFields = Omit<Lead, 'id' | 'site_id' | 'created_at' | 'updated_at'>;
 
@@ -15,7 +15,9 @@ export interface StoredLead extends Lead {
   browser_fields: BrowserFields | null;
 }
 
-export interface NewLead extends LeadFields {
+export interface NewLead extends Omit<LeadFields, 'attribution'> {
+  /** None given: no touch yet. */
+  attribution?: Attribution;
   id: string;
   site_id: string;
   own_behaviour: Behaviour | null;
@@ -38,6 +40,13 @@ export interface LeadFilter {
   assignee_id?: string;
   user_id?: string;
   search?: string;
+  /** Attribution: matched against the lead's first touch, or its latest with `touch: 'latest'` (case-insensitive). */
+  channel?: Channel;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  referrer_host?: string;
+  touch?: TouchKind;
   /** Created at or after this instant (ISO 8601). */
   created_from?: string;
   /** Created before this instant (ISO 8601). */

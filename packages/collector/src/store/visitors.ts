@@ -1,7 +1,13 @@
 /** Visitors (browsers) and the reads and writes of them. */
-import type { Behaviour, Visitor } from '@leadtrail/protocol';
+import type { Behaviour, TouchDetails, Visitor } from '@leadtrail/protocol';
 
-export interface NewVisitor extends Behaviour {
+/** A visitor's first touch and its latest with a source (or the first). */
+export interface VisitorTouches {
+  first_touch: TouchDetails | null;
+  latest_touch: TouchDetails | null;
+}
+
+export interface NewVisitor extends Behaviour, Partial<VisitorTouches> {
   id: string;
   site_id: string;
   lead_id: string | null;
@@ -9,7 +15,8 @@ export interface NewVisitor extends Behaviour {
   last_seen: string;
 }
 
-export type VisitorPatch = Partial<Behaviour> & { lead_id?: string | null; last_seen: string };
+export type VisitorPatch = Partial<Behaviour> &
+  Partial<VisitorTouches> & { lead_id?: string | null; last_seen: string };
 
 /** Reads and writes of visitors. */
 export interface VisitorRows {

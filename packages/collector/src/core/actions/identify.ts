@@ -7,7 +7,10 @@
  */
 import { type Behaviour, type IdentifyInput, normalizeEmail, type Visitor } from '@leadtrail/protocol';
 import { type LeadOps, type StoredLead, TransactionConflict } from '../../store/lead-store.ts';
+import type { VisitorTouches } from '../../store/visitors.ts';
 import { ACCESS } from '../access.ts';
+import { withoutCampaign } from '../attribution/channel.ts';
+import { leadAttribution, mergeTouches, NO_TOUCHES, originAndSource } from '../attribution/touches.ts';
 import { EMPTY_BEHAVIOUR, mergeVisitorReport, sumBehaviour, unionPages } from '../behaviour.ts';
 import type { ActionContext, ActionHandler } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -38,6 +41,7 @@ const freshVisitor = (ctx: ActionContext, id: string, now: string): Visitor => (
   visit_count: 0,
   first_seen: now,
   last_seen: now,
+  ...NO_TOUCHES,
 });
 
 /** What this identify tells: the writer, the contact fields as sent, and where they came from. */
@@ -45,6 +49,12 @@ interface Telling {
   writer: Writer;
   fields: SubmittedFields;
   source: SubmissionSource;
+}
+
+/** The lead's own fields of an identify: not the ids, the behaviour or the touches (those are the visitor's). */
+function leadFieldsOf(input: IdentifyInput) {
+  const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, touches, ...fields } = input;
+  return fields;
 }
 
 /** The linked lead, unless the browser now names another person (a shared device) by another email. */
@@ -61,6 +71,7 @@ async function resolveLead(
   input: IdentifyInput,
   linkedLeadId: string | null,
   behaviour: Behaviour,
+  touches: VisitorTouches,
   telling: Telling,
   now: string,
 ): Promise<{ lead: StoredLead | null; created: boolean }> {
@@ -82,7 +93,9 @@ async function resolveLead(
   if (existing) return { lead: existing, created: false };
   if (linked) return { lead: linked, created: false };
 
-  const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, ...fields } = input;
+  const fields = leadFieldsOf(input);
+  const attribution = leadAttribution([touches]);
+  const derived = originAndSource(attribution);
   const name = fields.name || nameFromEmail(input.email);
   const submissionId = uuidv7();
   const browserFields =
@@ -94,8 +107,20 @@ async function resolveLead(
   // A new lead's only visitor is this one (no other request can see the lead before this transaction commits), so
   // its figures are this visitor's: written with the lead rather than recomputed from its visitors after.
   const inserted = await tx.insertLead({
-    ...newLead(ctx, { ...fields, name, email: input.email, origin: fields.origin ?? 'website' }, now, browserFields),
+    ...newLead(
+      ctx,
+      {
+        ...fields,
+        name,
+        email: input.email,
+        origin: fields.origin ?? derived?.origin ?? 'website',
+        ...((fields.source ?? derived?.source) ? { source: fields.source ?? derived?.source } : {}),
+      },
+      now,
+      browserFields,
+    ),
     ...sumBehaviour([EMPTY_BEHAVIOUR, behaviour]),
+    attribution,
   });
   if (inserted) {
     if (telling.writer === 'browser') {
@@ -120,8 +145,7 @@ async function resolveLead(
 /** Writes what an identify tells to a lead that already existed. */
 async function tellLead(tx: LeadOps, lead: StoredLead, input: IdentifyInput, telling: Telling, now: string) {
   if (telling.writer === 'browser') return submitToLead(tx, lead, telling.fields, telling.source, now);
-  const { site_id, event_id, visitor_id, lead_id, pages_visited, time_spent, visit_count, status, notes, ...fields } =
-    input;
+  const { status, notes, ...fields } = leadFieldsOf(input);
   // identify never changes an existing lead's status (qualify does), so a qualified lead is never reset to new.
   return applyLeadPatch(tx, lead, { ...fields, notes: appendNotes(lead.notes, notes) }, now);
 }
@@ -149,14 +173,26 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, given, now
   const known = await tx.getVisitor(ctx.siteId, input.visitor_id, { lock: true });
   const visitor = known ?? freshVisitor(ctx, input.visitor_id, now);
   const behaviour = mergeVisitorReport(visitor, {
-    pages_visited: unionPages(input.pages_visited ?? []),
+    pages_visited: unionPages(
+      (input.pages_visited ?? []).map((page) => ({ ...page, path: withoutCampaign(page.path) })),
+    ),
     time_spent: input.time_spent ?? 0,
     visit_count: input.visit_count ?? 0,
   });
-  const { lead: target, created } = await resolveLead(tx, ctx, input, visitor.lead_id, behaviour, telling, now);
+  const touches = mergeTouches(visitor, input.touches);
+  const { lead: target, created } = await resolveLead(
+    tx,
+    ctx,
+    input,
+    visitor.lead_id,
+    behaviour,
+    touches,
+    telling,
+    now,
+  );
 
   const leadId = target?.id ?? visitor.lead_id;
-  const state = { ...behaviour, lead_id: leadId, last_seen: now };
+  const state = { ...behaviour, ...touches, lead_id: leadId, last_seen: now };
   // A new visitor is written once, complete. If a concurrent identify of the same browser stored it first, this
   // transaction reruns and takes the path of a known visitor (locked, merged).
   const savedVisitor = known

@@ -11,6 +11,7 @@ import { initial } from './001-initial.ts';
 import { dashboard } from './010-dashboard.ts';
 import { searchIndexPerCommit } from './020-search-index-per-commit.ts';
 import { submissionsAndSessions } from './030-submissions-and-sessions.ts';
+import { attribution } from './040-attribution.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '010_dashboard': dashboard,
   '020_search_index_per_commit': searchIndexPerCommit,
   '030_submissions_and_sessions': submissionsAndSessions,
+  '040_attribution': attribution,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

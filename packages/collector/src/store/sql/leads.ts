@@ -1,5 +1,13 @@
 /** Leads in SQL: look-ups by id, email and phone, inserts and patches, the list query and its aggregates. */
-import { normalizeEmail, normalizePhone, type SortColumn, TEXT_SORT_COLUMNS } from '@leadtrail/protocol';
+import {
+  type Attribution,
+  normalizeEmail,
+  normalizePhone,
+  type SortColumn,
+  TEXT_SORT_COLUMNS,
+  type TouchDetails,
+  type TouchKind,
+} from '@leadtrail/protocol';
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import {
@@ -26,7 +34,11 @@ function leadColumns(fields: Partial<NewLead> | LeadPatch): Updateable<LeadsTabl
   const row: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if ((JSON_LEAD_COLUMNS as readonly string[]).includes(key)) row[key] = encodeNullableJson(value);
+    if (key === 'attribution') {
+      const { first_touch, latest_touch } = value as Attribution;
+      row.first_touch = encodeNullableJson(first_touch);
+      row.latest_touch = encodeNullableJson(latest_touch);
+    } else if ((JSON_LEAD_COLUMNS as readonly string[]).includes(key)) row[key] = encodeNullableJson(value);
     else if (key === 'pages_visited') row[key] = encodeJson(value);
     else row[key] = value;
   }
@@ -38,6 +50,26 @@ function leadColumns(fields: Partial<NewLead> | LeadPatch): Updateable<LeadsTabl
   }
   return row as Updateable<LeadsTable>;
 }
+
+/** The filter's attribution values as lead_touches holds them (lower case; a host without "www."). */
+export const touchFilterValue = (
+  column: 'utm_source' | 'utm_medium' | 'utm_campaign' | 'referrer_host',
+  value: string,
+) => (column === 'referrer_host' ? value.toLowerCase().replace(/^www\./, '') : value.toLowerCase());
+
+/** A lead's touch as a lead_touches row. */
+const touchRow = (siteId: string, leadId: string, kind: TouchKind, touch: TouchDetails) => ({
+  lead_id: leadId,
+  kind,
+  site_id: siteId,
+  channel: touch.channel,
+  utm_source: touch.utm_source?.toLowerCase() ?? null,
+  utm_medium: touch.utm_medium?.toLowerCase() ?? null,
+  utm_campaign: touch.utm_campaign?.toLowerCase() ?? null,
+  referrer_host: touch.referrer_host,
+});
+
+const TOUCH_FILTERS = ['utm_source', 'utm_medium', 'utm_campaign', 'referrer_host'] as const;
 
 export class SqlLeads implements LeadRows {
   constructor(
@@ -82,7 +114,18 @@ export class SqlLeads implements LeadRows {
       .onConflict((oc) => oc.columns(['site_id', 'email_norm']).doNothing())
       .returningAll()
       .executeTakeFirst();
+    if (row && lead.attribution) await this.indexTouches(lead.site_id, lead.id, lead.attribution);
     return row ? rowToLead(row) : null;
+  }
+
+  /** Replaces the lead's lead_touches rows with its attribution's. */
+  private async indexTouches(siteId: string, leadId: string, attribution: Attribution) {
+    await this.db.deleteFrom('lead_touches').where('lead_id', '=', leadId).execute();
+    const rows = (['first', 'latest'] as const).flatMap((kind) => {
+      const touch = attribution[`${kind}_touch`];
+      return touch ? [touchRow(siteId, leadId, kind, touch)] : [];
+    });
+    if (rows.length) await this.db.insertInto('lead_touches').values(rows).execute();
   }
 
   async updateLead(siteId: string, id: string, patch: LeadPatch) {
@@ -94,6 +137,7 @@ export class SqlLeads implements LeadRows {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (patch.attribution) await this.indexTouches(siteId, id, patch.attribution);
       return rowToLead(row);
     } catch (error) {
       if (this.dialect.isUniqueViolation(error)) throw new DuplicateEmailError(null);
@@ -109,6 +153,19 @@ export class SqlLeads implements LeadRows {
       if (value !== undefined) base = base.where(column, '=', value);
     }
     if (filter.search) base = base.where(this.dialect.searchLeads(filter.search));
+    if (filter.channel || TOUCH_FILTERS.some((column) => filter[column])) {
+      let touches = this.db
+        .selectFrom('lead_touches')
+        .select('lead_id')
+        .where('site_id', '=', siteId)
+        .where('kind', '=', filter.touch ?? 'first');
+      if (filter.channel) touches = touches.where('channel', '=', filter.channel);
+      for (const column of TOUCH_FILTERS) {
+        const value = filter[column];
+        if (value) touches = touches.where(column, '=', touchFilterValue(column, value));
+      }
+      base = base.where('id', 'in', touches);
+    }
     if (filter.created_from) base = base.where('created_at', '>=', filter.created_from);
     if (filter.created_before) base = base.where('created_at', '<', filter.created_before);
     return base;

@@ -1,5 +1,5 @@
 /** Rows to records: one place that knows how each dialect hands back JSON and timestamps. */
-import type { Behaviour, Lead, LeadEvent, StoredPage, Submission, Visitor } from '@leadtrail/protocol';
+import type { Behaviour, Lead, LeadEvent, StoredPage, Submission, TouchDetails, Visitor } from '@leadtrail/protocol';
 import type { Selectable } from 'kysely';
 import type { BrowserFields, DashboardSession, StoredLead } from '../lead-store.ts';
 import type {
@@ -16,7 +16,16 @@ export const encodeNullableJson = (value: unknown): string | null => (value == n
 
 export const toIso = (value: string | Date): string =>
   value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+const touchOf = (value: unknown) => (decodeJson(value) as TouchDetails | null) ?? null;
+
 const toIsoOrNull = (value: string | Date | null): string | null => (value == null ? null : toIso(value));
+
+/** A lead's attribution from its two touches; its channel is the first touch's. */
+export const attributionOf = (first: TouchDetails | null, latest: TouchDetails | null): Lead['attribution'] => ({
+  first_touch: first,
+  latest_touch: latest,
+  channel: first?.channel ?? null,
+});
 
 export function rowToLead(row: Selectable<LeadsTable>): StoredLead {
   return {
@@ -46,6 +55,7 @@ export function rowToLead(row: Selectable<LeadsTable>): StoredLead {
     created_at: toIso(row.created_at),
     updated_at: toIso(row.updated_at),
     status_changed_at: toIsoOrNull(row.status_changed_at),
+    attribution: attributionOf(touchOf(row.first_touch), touchOf(row.latest_touch)),
     own_behaviour: decodeJson(row.own_behaviour) as Behaviour | null,
     browser_fields: decodeJson(row.browser_fields) as BrowserFields | null,
   };
@@ -61,6 +71,8 @@ export function rowToVisitor(row: Selectable<VisitorsTable>): Visitor {
     visit_count: Number(row.visit_count),
     first_seen: toIso(row.first_seen),
     last_seen: toIso(row.last_seen),
+    first_touch: touchOf(row.first_touch),
+    latest_touch: touchOf(row.latest_touch),
   };
 }
 

@@ -59,6 +59,8 @@ export interface LeadsTable {
   own_behaviour: NullableJson;
   /** Fields last written by a browser (publishable key): field name -> the visitor id that wrote it (or null). */
   browser_fields: NullableJson;
+  first_touch: NullableJson;
+  latest_touch: NullableJson;
   created_at: Timestamp;
   updated_at: Timestamp;
   status_changed_at: NullableTimestamp;
@@ -73,6 +75,20 @@ export interface VisitorsTable {
   visit_count: number;
   first_seen: Timestamp;
   last_seen: Timestamp;
+  first_touch: NullableJson;
+  latest_touch: NullableJson;
+}
+
+/** A lead's first and latest touch, by the values a list filters on (lower case). */
+export interface LeadTouchesTable {
+  lead_id: string;
+  kind: 'first' | 'latest';
+  site_id: string;
+  channel: string;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  referrer_host: string | null;
 }
 
 export interface LeadEventsTable {
@@ -137,6 +153,7 @@ export interface Database {
   lead_events: LeadEventsTable;
   ingest_receipts: IngestReceiptsTable;
   lead_submissions: LeadSubmissionsTable;
+  lead_touches: LeadTouchesTable;
   settings: SettingsTable;
   owner_passwords: OwnerPasswordsTable;
   dashboard_sessions: DashboardSessionsTable;

@@ -3,7 +3,7 @@ import type { Visitor } from '@leadtrail/protocol';
 import type { NewVisitor, VisitorPatch, VisitorRows } from '../visitors.ts';
 import type { SqlDialect } from './dialect.ts';
 import { lockable, type Queryable } from './queryable.ts';
-import { encodeJson, rowToVisitor } from './rows.ts';
+import { encodeJson, encodeNullableJson, rowToVisitor } from './rows.ts';
 
 export class SqlVisitors implements VisitorRows {
   constructor(
@@ -20,7 +20,12 @@ export class SqlVisitors implements VisitorRows {
   async insertVisitor(visitor: NewVisitor) {
     const row = await this.db
       .insertInto('visitors')
-      .values({ ...visitor, pages_visited: encodeJson(visitor.pages_visited) })
+      .values({
+        ...visitor,
+        pages_visited: encodeJson(visitor.pages_visited),
+        first_touch: encodeNullableJson(visitor.first_touch),
+        latest_touch: encodeNullableJson(visitor.latest_touch),
+      })
       .onConflict((oc) => oc.columns(['site_id', 'id']).doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -28,10 +33,15 @@ export class SqlVisitors implements VisitorRows {
   }
 
   async updateVisitor(siteId: string, id: string, patch: VisitorPatch): Promise<Visitor> {
-    const { pages_visited, ...rest } = patch;
+    const { pages_visited, first_touch, latest_touch, ...rest } = patch;
     const row = await this.db
       .updateTable('visitors')
-      .set(pages_visited ? { ...rest, pages_visited: encodeJson(pages_visited) } : rest)
+      .set({
+        ...rest,
+        ...(pages_visited ? { pages_visited: encodeJson(pages_visited) } : {}),
+        ...(first_touch !== undefined ? { first_touch: encodeNullableJson(first_touch) } : {}),
+        ...(latest_touch !== undefined ? { latest_touch: encodeNullableJson(latest_touch) } : {}),
+      })
       .where('site_id', '=', siteId)
       .where('id', '=', id)
       .returningAll()
