@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { LEADS_API_PATH } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { getPath } from 'hono/utils/url';
 import { LeadsError } from './core/errors.ts';
 import { storeHealth } from './core/upkeep.ts';
 import { dashboardApp } from './dashboard/app.ts';
@@ -31,7 +32,8 @@ const clientIp = (c: Parameters<typeof getConnInfo>[0], hops: number) =>
 
 export function createApp(options: AppOptions) {
   const hops = trustedHops(options.trustProxy);
-  const app = new Hono<AppEnv>();
+  // `//` in a path is one `/`: a tracker whose data-api ends with a slash posts to `https://collector//api/...`.
+  const app = new Hono<AppEnv>({ getPath: (request) => getPath(request).replace(/\/{2,}/g, '/') });
 
   app.use(requestId());
   app.use(async (c, next) => {

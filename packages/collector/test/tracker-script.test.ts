@@ -38,3 +38,14 @@ it('keeps API answers same-origin for no-cors loads and sends security headers',
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
 });
+
+it('routes a path with doubled slashes as the single-slash path (a data-api given with a trailing slash)', async () => {
+  const res = await fetch(`${api.url}//api/agents/tools/leads/identify`, {
+    method: 'POST',
+    headers: { origin: 'http://site.test', 'content-type': 'text/plain' },
+    body: JSON.stringify({ key: api.site.publishableKey, visitor_id: crypto.randomUUID() }),
+  });
+  expect(res.status).toBe(202);
+  expect(await res.json()).toMatchObject({ success: true });
+  expect((await fetch(`${api.url}//healthz`)).status).toBe(200);
+});
