@@ -7,7 +7,7 @@ import type { TrackerPayload } from '@leadtrail/protocol';
 import { flush, send, setApi } from './delivery.ts';
 import { type Contact, capture, hasEmail, type Pair, pair } from './forms.ts';
 import { onNav, page, patchHistory, views } from './pages.ts';
-import { addTime, type Page, type State, stashTime, state, update } from './storage.ts';
+import { addTime, type Page, type State, stashTime, state, type Touch, update } from './storage.ts';
 import { guard, listen, now, recording, setRecording, uuid } from './util.ts';
 import { onTime, tick, watchInput } from './visit.ts';
 
@@ -27,6 +27,7 @@ export interface Visitor {
   pages_visited: Page[];
   time_spent: number;
   visit_count: number;
+  touches?: Touch[];
 }
 
 export interface Leadtrail {
@@ -47,6 +48,7 @@ const behaviour = (): Visitor => {
     pages_visited: state.pages_!.slice(),
     time_spent: Math.round(state.activeMs_! / 1e3),
     visit_count: state.visits_!,
+    touches: state.firstTouch_ && [state.firstTouch_, state.latestTouch_!],
   };
 };
 
@@ -80,7 +82,7 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   /** Loads the state and, unless opted out, records this page view; then starts recording. */
   const boot = guard(() => {
     const visitorId = uuid();
-    const recordView = page();
+    const recordView = page(1);
     const stashedMs = stashTime();
     return update((record) => {
       if (!record.optedOut_) {
@@ -122,6 +124,9 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
             visits_: 1,
             lastActive_: at,
             identified_: 0,
+            // The next person on this device did not arrive the way the last one did.
+            firstTouch_: undefined,
+            latestTouch_: undefined,
           }),
         );
       }),

@@ -15,7 +15,7 @@ let timer: ReturnType<typeof setTimeout>;
 const sending: Record<string, number> = {};
 
 export const setApi = (api: string) => {
-  url = api.replace(/\/+$/, '') + '/api/agents/tools/leads/identify';
+  url = api + '/api/agents/tools/leads/identify';
 };
 
 /**

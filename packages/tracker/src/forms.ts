@@ -36,7 +36,7 @@ const textLike = (el: Field) => /^(te|em|ur|nu|sel)/.test(el.type);
 const BUTTONS = 'button,[type=button]';
 
 /** A field as sent: hints and value cut to the protocol's limits (500 and, ours, 5,000 characters). */
-export const pair = (hints: string, value: string): Pair => [hints.slice(0, 500), value.slice(0, 5e3)];
+export const pair = (hints: string, value: string): Pair => [hints, value.slice(0, 5e3)];
 
 /** Whether one of the fields holds an email address. */
 export const hasEmail = (pairs?: Pair[]) => pairs?.some((pair) => isEmail(pair[1]));
@@ -53,7 +53,6 @@ export const read = (root: Element): Pair[] | undefined => {
   if (root.closest('[data-leadtrail-ignore]')) return;
   const pairs: Pair[] = [];
   for (const el of controls(root)) {
-    const labelledBy = el.getAttribute('aria-labelledby');
     const hints = [
       el.type,
       el.autocomplete,
@@ -61,7 +60,7 @@ export const read = (root: Element): Pair[] | undefined => {
       el.id,
       el.labels?.[0]?.textContent,
       el.placeholder,
-      el.ariaLabel || (labelledBy && (el.getRootNode() as Document).getElementById(labelledBy)?.textContent),
+      el.ariaLabel || (el as Field & { ariaLabelledByElements?: Element[] }).ariaLabelledByElements?.[0]?.textContent,
     ].join('|');
     // A password, file or card field anywhere: not a lead form (a checkout, a sign-up, a login).
     if (/^(pas|fil)|\bcc-?[nec]|card|cv[cv]|csc/i.test(hints)) return;

@@ -7,16 +7,27 @@ import { type State, update } from './storage.ts';
 import { guard, now, recording } from './util.ts';
 import { visit } from './visit.ts';
 
-/** Query parameters that identify a campaign or a click, not a page. */
-const NOISE = /^(utm_.*|(gc|dc|fbc|yc)lid|msclkid|igshid|mc_[ce]id|_g[al])$/i;
+/**
+ * pathname + query, never the hash. Campaign parameters and click ids stay in it: the collector reads the landing
+ * page's into the touch and strips them from every page it stores.
+ */
+export const clean = () => location.pathname + location.search;
 
-/** pathname + query without tracking noise; never the hash. */
-export const clean = () => {
-  // A Location stringifies to its href.
-  const url = new URL(location as unknown as string);
-  const params = url.searchParams;
-  for (const name of [...params.keys()]) NOISE.test(name) && params.delete(name);
-  return (url.pathname + url.search).slice(0, 512);
+/** A landing URL's query naming a campaign or a click: a touch with a source even without a referrer. */
+const CAMPAIGN = /[?&](utm_|\w*cl\w*id|\w*braid|li_fat|epik)/i;
+
+/**
+ * This page load as a touch: the landing URL (no hash), the referrer and the time. The first is
+ * kept; the latest is replaced by a load that comes with a source (another site's link, a campaign or a click id),
+ * so a direct visit replaces neither. The collector parses and classifies them.
+ */
+const touch = (record: State, at: string) => {
+  // Its query is the collector's to drop: the site's server got the same Referer with the page.
+  const referrer = document.referrer;
+  const landing = { url: location.href.split('#')[0]!, referrer, at };
+  record.firstTouch_ ||= landing;
+  if (!record.latestTouch_ || (referrer && referrer.split('/')[2] !== location.host) || CAMPAIGN.test(location.search))
+    record.latestTouch_ = landing;
 };
 
 /** Views recorded in this document; the behaviour sync runs at most once per value. */
@@ -24,13 +35,14 @@ export let views = 0;
 let currentPath: string;
 
 /** A view of the current page: the state change that records it (and counts a visit). */
-export const page = () => {
+export const page = (landing?: unknown) => {
   const at = now();
   currentPath = clean();
-  const entry = { path: currentPath, title: document.title.slice(0, 200), at: new Date(at).toISOString() };
+  const entry = { path: currentPath, title: document.title, at: new Date(at).toISOString() };
   views++;
   return (record: State) => {
     visit(record, at);
+    if (landing) touch(record, entry.at);
     // The newest 50 keep a body (with notes) well under the collector's 32 KB browser limit.
     record.pages_ = [...(record.pages_ || []), entry].slice(-50);
   };

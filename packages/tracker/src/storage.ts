@@ -9,6 +9,11 @@ import type { TrackerPayload } from '@leadtrail/protocol';
 import { promisifyRequest } from 'idb-keyval';
 import { setRecording } from './util.ts';
 
+export interface Touch {
+  url: string;
+  referrer: string;
+  at: string;
+}
 export interface Page {
   path: string;
   title: string;
@@ -45,6 +50,10 @@ export interface State {
   identified_?: number;
   /** Opted out (`o`). */
   optedOut_?: number;
+  /** The first touch (`f`). */
+  firstTouch_?: Touch;
+  /** The latest touch with a source, or the first (`l`). */
+  latestTouch_?: Touch;
   /** Submissions waiting to be delivered (`q`). */
   queue_?: Queued[];
 }

@@ -86,7 +86,7 @@ describe('the script tag and the global', () => {
 });
 
 describe('identify', () => {
-  it('sends the given fields as a form for the collector to map, trimmed and cut to the protocol limits', async () => {
+  it('sends the given fields as a form for the collector to map, trimmed, values cut to 5,000 characters', async () => {
     const lt = await load();
     const me = await lt.visitor();
     lt.identify({
@@ -102,7 +102,7 @@ describe('identify', () => {
     } as unknown as Contact);
     const { body } = sent[0]!;
     expect(Object.keys(body).sort()).toEqual(
-      ['key', 'event_id', 'visitor_id', 'form', 'pages_visited', 'time_spent', 'visit_count'].sort(),
+      ['key', 'event_id', 'visitor_id', 'form', 'pages_visited', 'time_spent', 'visit_count', 'touches'].sort(),
     );
     expect(body).toMatchObject({ visitor_id: me!.visitor_id });
     // Every field goes as the page named it: the collector maps email, name and phone, and keeps `status`,
@@ -115,7 +115,8 @@ describe('identify', () => {
       ['|position', ''],
       ['|status', 'qualified'],
       ['|lead_id', '00000000-0000-4000-8000-000000000000'],
-      [`|x${'k'.repeat(498)}`, 'long key'],
+      // A long name goes whole: the collector cuts hints to 500 characters.
+      [`|x${'k'.repeat(600)}`, 'long key'],
       ['|plan', 'pro'],
     ]);
     expect(body.event_id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
@@ -223,7 +224,7 @@ describe('identify', () => {
     hide();
     expect(sent).toHaveLength(2);
     expect(Object.keys(sent[1]!.body).sort()).toEqual(
-      ['event_id', 'key', 'pages_visited', 'time_spent', 'visit_count', 'visitor_id'].sort(),
+      ['event_id', 'key', 'pages_visited', 'time_spent', 'visit_count', 'visitor_id', 'touches'].sort(),
     );
     history.pushState(null, '', '/last');
     await settle();
@@ -246,6 +247,11 @@ describe('visitor, reset', () => {
       pages_visited: [{ path: '/', title: expect.any(String), at: expect.any(String) }],
       time_spent: 0,
       visit_count: 1,
+      // This load, direct: the first touch, and the latest while nothing came with a source.
+      touches: [
+        { url: location.href, referrer: '', at: expect.any(String) },
+        { url: location.href, referrer: '', at: expect.any(String) },
+      ],
     });
     v.pages_visited.push({ path: '/fake', title: '', at: '' });
     expect((await lt.visitor())!.pages_visited).toHaveLength(1);

@@ -78,9 +78,17 @@ interface Stored {
   i?: number;
   o?: number;
   q?: { b: { event_id: string }; n: number; t: number }[];
+  f?: { url: string; referrer: string; at: string };
+  l?: { url: string; referrer: string; at: string };
 }
 
 const T0 = new Date('2026-03-01T10:00:00.000Z').getTime();
+/** This page's load at T0 as a touch (`f` first, `l` latest): direct, no hash. */
+const landing = () => ({
+  url: location.href.split('#')[0]!,
+  referrer: document.referrer,
+  at: new Date(T0).toISOString(),
+});
 const seed = (record: Stored) => set('s', record, createStore('leadtrail', 's'));
 const stored = async () => (await readState()) as Stored | undefined;
 const submission = (event_id: string) => ({
@@ -118,6 +126,8 @@ describe('the built leadtrail.js and what visitors have stored', () => {
       pages_visited: [earlier, { path: location.pathname, title: document.title, at: new Date(T0).toISOString() }],
       time_spent: 47,
       visit_count: 3,
+      // A record from before touches were kept: this load is its first touch (direct).
+      touches: [landing(), landing()],
     });
     await until(() => sent.length === 2);
     expect(sent.map((s) => s.body.event_id).sort()).toEqual(['queued-earlier', 'unsent-earlier']);
@@ -150,6 +160,8 @@ describe('the built leadtrail.js and what visitors have stored', () => {
       c: 1,
       a: T0,
       i: 1,
+      f: landing(),
+      l: landing(),
       q: [{ b: sent[0]!.body, n: 1, t: T0 + 1000 }], // the 503 is retried after a jittered 0.5 * 2 s
     });
     vi.setSystemTime(T0 + 12_000);

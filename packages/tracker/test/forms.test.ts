@@ -39,6 +39,7 @@ describe('read: every readable field as [hints, value]', () => {
     state.identified_ = 0;
   });
 
+  // aria-labelledby is read through ariaLabelledByElements, which happy-dom lacks: the Chromium case "9." reads it.
   it('describes each field by type, autocomplete, name, id, label, placeholder and aria-label', () => {
     document.body.innerHTML = `<form>
       <label for="fn">Vorname</label><input id="fn" name="f1" autocomplete="given-name" value=" Ada ">
@@ -51,7 +52,7 @@ describe('read: every readable field as [hints, value]', () => {
       ['text|given-name|f1|fn|Vorname||', 'Ada'],
       ['email||email|||you@example.com|', 'ada@example.com'],
       ['text||x2||||Firma', 'Analytical Engines'],
-      ['textarea||x3||||Ihre Nachricht', 'Hallo'],
+      ['textarea||x3||||', 'Hallo'],
       ['select-one||size||||', '11-50'],
     ]);
   });

@@ -9,23 +9,17 @@ const paths = async (lt: Awaited<ReturnType<typeof load>>) => {
   return (await lt.visitor())!.pages_visited.map((p) => p.path);
 };
 
-describe('clean: path and query without tracking noise', () => {
-  it('drops campaign and click identifiers and the hash, keeps the rest', () => {
-    history.replaceState(
-      null,
-      '',
-      '/pricing?utm_source=news&plan=pro&utm_medium=mail&gclid=1&fbclid=2&msclkid=3&mc_cid=4&mc_eid=5&_ga=6&_gl=7&yclid=8&dclid=9&igshid=10&UTM_Campaign=x#faq',
-    );
-    expect(clean()).toBe('/pricing?plan=pro');
-    history.replaceState(null, '', '/a?utm_source=x&gclid=y');
-    expect(clean()).toBe('/a');
+describe('clean: the path and query, never the hash', () => {
+  it('keeps campaign parameters and click ids (the collector reads them into the touch and strips them)', () => {
+    history.replaceState(null, '', '/pricing?utm_source=news&plan=pro&gclid=1#faq');
+    expect(clean()).toBe('/pricing?utm_source=news&plan=pro&gclid=1');
     history.replaceState(null, '', '/b?ref=partner&q=shoes');
     expect(clean()).toBe('/b?ref=partner&q=shoes');
   });
 
-  it('truncates to 512 characters', () => {
-    history.replaceState(null, '', `/${'x'.repeat(600)}`);
-    expect(clean()).toHaveLength(512);
+  it('leaves a long path whole: the collector cuts it to 2,048 characters', () => {
+    history.replaceState(null, '', `/${'x'.repeat(3000)}`);
+    expect(clean()).toHaveLength(3001);
   });
 });
 
@@ -43,7 +37,7 @@ describe('page views', () => {
     history.replaceState(null, '', '/landing?utm_source=ad&x=1#top');
     const lt = await load();
     expect((await lt.visitor())!.pages_visited).toEqual([
-      { path: '/landing?x=1', title: 'Home', at: '2026-03-01T10:00:00.000Z' },
+      { path: '/landing?utm_source=ad&x=1', title: 'Home', at: '2026-03-01T10:00:00.000Z' },
     ]);
   });
 
@@ -55,14 +49,14 @@ describe('page views', () => {
       ['pushState', '/pricing'],
       ['replaceState', '/pricing'], // same URL: state only
       ['pushState', '/pricing#plans'], // hash only
-      ['pushState', '/pricing?utm_campaign=x'], // noise only
+      ['pushState', '/pricing?utm_campaign=x'], // another query: a view (the collector strips the campaign)
       ['replaceState', '/pricing?plan=pro'],
     ];
     for (const [m, url] of steps) {
       history[m as 'pushState'](null, '', url);
       await settle();
     }
-    expect(await paths(lt)).toEqual(['/', '/pricing', '/pricing?plan=pro']);
+    expect(await paths(lt)).toEqual(['/', '/pricing', '/pricing?utm_campaign=x', '/pricing?plan=pro']);
     expect((await lt.visitor())!.pages_visited[1]!.title).toBe('Pricing');
   });
 
@@ -115,7 +109,7 @@ describe('page views', () => {
     expect(await paths(lt)).toEqual(['/', '/']);
   });
 
-  it('keeps the newest 50 pages and cuts long titles', async () => {
+  it('keeps the newest 50 pages; titles go whole (the collector cuts them to 512 characters)', async () => {
     document.title = 'T'.repeat(300);
     const lt = await load();
     await lt.visitor();
@@ -128,7 +122,7 @@ describe('page views', () => {
     expect(pages).toHaveLength(50);
     expect(pages[0]!.path).toBe('/p11');
     expect(pages[49]!.path).toBe('/p60');
-    expect(pages[0]!.title).toHaveLength(200);
+    expect(pages[0]!.title).toHaveLength(300);
   });
 
   it('leaves the site’s history calls intact', async () => {
