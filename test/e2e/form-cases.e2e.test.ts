@@ -256,7 +256,7 @@ describe('form cases that give a lead', () => {
     await expectOneLead(email, FULL(email));
   });
 
-  it('9. aria-label-only fields, the email a type="text" named field_3', async () => {
+  it('9. fields named only by aria-label or aria-labelledby, the email a type="text" named field_3', async () => {
     const { page } = await visit('aria');
     const email = newEmail('aria');
     const ids = ['field_1', 'field_2', 'field_3', 'field_4', 'field_5', 'field_6'].map((name) => `[name=${name}]`);
