@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CHANNELS, type Channel } from '@leadtrail/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -267,5 +268,17 @@ describe('parseTouch', () => {
         expect(left.filter((name) => /^(utm_.*|gclid|fbclid|sccid)$/i.test(name))).toEqual([]);
       }),
     );
+  });
+});
+
+describe('the API reference', () => {
+  it('lists the channel rules exactly as the table runs them, in order', () => {
+    const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d+) \| `(\w+)` \| (.+) \|$/gm)].map(([, n, channel, rule]) => ({
+      n: Number(n),
+      channel,
+      rule,
+    }));
+    expect(rows).toEqual(CHANNEL_RULES.map((row, i) => ({ n: i + 1, ...row })));
   });
 });
