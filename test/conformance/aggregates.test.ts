@@ -1,8 +1,8 @@
 /**
- * Aggregates (counts per status, new leads per UTC day) agree with what `list` finds under the same filters, on
+ * Aggregates (counts per status, per channel or campaign, new leads per UTC day) agree with what `list` finds under the same filters, on
  * both stores, and follow the access policy: a publishable key reads no counts either.
  */
-import { countLeads, LeadsError, leadsPerDay } from '@leadtrail/collector';
+import { countLeads, LeadsError, leadsByTouch, leadsPerDay } from '@leadtrail/collector';
 import { beforeAll, expect, it } from 'vitest';
 import { createTestSite } from '../support/collector.ts';
 import { describeEachStore, uuid } from '../support/conformance.ts';
@@ -63,5 +63,53 @@ describeEachStore('aggregates', (env) => {
     const browser = { ...ctx, keyKind: 'publishable' as const };
     await expect(countLeads(browser, {})).rejects.toBeInstanceOf(LeadsError);
     await expect(leadsPerDay(browser, {}, days)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('counts per first (or latest) touch channel and campaign, with list’s filters; leads with no touch under null', async () => {
+    const { handle } = env();
+    const { runLeadsAction } = await import('@leadtrail/collector');
+    const site = await createTestSite(handle.store);
+    const created = await handle.store.getSite(site.siteId);
+    const own = {
+      store: handle.store,
+      siteId: site.siteId,
+      ownerUserId: created!.owner_user_id,
+      keyKind: 'secret' as const,
+    };
+    const at = '2026-03-01T10:00:00.000Z';
+    const later = '2026-03-05T10:00:00.000Z';
+    const arrivals: [string, unknown[] | undefined][] = [
+      ['a', [{ url: '/?utm_source=news&utm_medium=email&utm_campaign=spring', at }]],
+      [
+        'b',
+        [
+          { url: '/?utm_source=news&utm_medium=email&utm_campaign=spring', at },
+          { url: '/', referrer: 'https://www.bing.com/', at: later },
+        ],
+      ],
+      ['c', [{ url: '/?utm_source=ads&utm_medium=cpc&utm_campaign=brand', at }]],
+      ['d', undefined],
+    ];
+    for (const [name, touches] of arrivals)
+      await runLeadsAction(own, {
+        action: 'identify',
+        visitor_id: uuid(),
+        name,
+        email: `${uuid()}@touch.test`,
+        touches,
+      });
+    expect(await leadsByTouch(own, {}, 'channel')).toEqual([
+      { value: 'email', count: 2 },
+      { value: 'paid_search', count: 1 },
+      { value: null, count: 1 },
+    ]);
+    expect(await leadsByTouch(own, { channel: 'email' }, 'utm_campaign')).toEqual([{ value: 'spring', count: 2 }]);
+    expect(await leadsByTouch(own, { touch: 'latest' }, 'channel')).toEqual([
+      { value: 'email', count: 1 },
+      { value: 'organic_search', count: 1 },
+      { value: 'paid_search', count: 1 },
+      { value: null, count: 1 },
+    ]);
+    await expect(leadsByTouch({ ...own, keyKind: 'publishable' }, {}, 'channel')).rejects.toBeInstanceOf(LeadsError);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
+import { signInCookie } from '../../../test/support/dashboard.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { createApp } from '../src/app.ts';
 import { appOptions } from '../src/server.ts';
@@ -19,14 +20,7 @@ beforeAll(async () => {
   handle = await openSqliteTestStore();
   site = await createTestSite(handle.store);
   app = createApp(appOptions({ store: handle.store, log: () => {} }));
-  const signedIn = await app.request(`${ORIGIN}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ method: 'key', key: site.secretKey }).toString(),
-    redirect: 'manual',
-  });
-  expect(signedIn.status).toBe(303);
-  cookie = /(?:__Host-)?lt_session=[^;]*/.exec(signedIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
+  cookie = await signInCookie(app, site.secretKey);
 });
 afterAll(async () => {
   await handle?.cleanup();

@@ -1,9 +1,11 @@
 /**
- * Aggregates of a site's leads, with the same filters as `list`: how many per status, and new leads per day. The
+ * Aggregates of a site's leads, with the same filters as `list`: how many per status, per channel or campaign, and
+ * new leads per day. The
  * store answers each with one GROUP BY, never by reading rows. They are reads, so the access policy's rules for
  * `list` apply (a publishable key reads nothing).
  */
-import { LEAD_STATUSES, LeadFilters, type LeadStatus } from '@leadtrail/protocol';
+import { LEAD_STATUSES, LeadFilters, type LeadStatus, type TouchKind } from '@leadtrail/protocol';
+import type { TouchColumn } from '../store/lead-store.ts';
 import { checkedInput } from './checked-input.ts';
 import type { ActionContext } from './context.ts';
 import { guardedInput } from './input-guard.ts';
@@ -34,6 +36,21 @@ export async function countLeads(ctx: ActionContext, input: unknown): Promise<Le
   const by_status = noCounts();
   for (const row of rows) by_status[row.status] = row.count;
   return { total: sum(by_status), by_status };
+}
+
+/**
+ * How many leads match `input` (list's filters) per value of their first touch's (or latest touch's) channel,
+ * campaign, ...: most first, ties by value; null collects the leads with no such value.
+ */
+export async function leadsByTouch(
+  ctx: ActionContext,
+  input: unknown,
+  column: TouchColumn,
+): Promise<{ value: string | null; count: number }[]> {
+  const filters = filtersOf(ctx, input);
+  const kind: TouchKind = filters.touch ?? 'first';
+  const rows = await ctx.store.countLeadsByTouch(ctx.siteId, filters, { column, kind });
+  return rows.sort((a, b) => b.count - a.count || (a.value ?? '\uffff').localeCompare(b.value ?? '\uffff'));
 }
 
 /** New leads per UTC day over `days` (YYYY-MM-DD, oldest first, consecutive), per status, matching `input`. */

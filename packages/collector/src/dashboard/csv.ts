@@ -2,7 +2,7 @@
  * CSV export: RFC 4180 (comma, CRLF, fields quoted when they hold a quote, comma or line break, quotes doubled),
  * with spreadsheet formula injection neutralised, streamed page by page so any number of leads fits.
  */
-import type { Lead } from '@leadtrail/protocol';
+import type { Lead, TouchDetails } from '@leadtrail/protocol';
 
 /** A text cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -17,6 +17,22 @@ export function csvCell(value: unknown): string {
 }
 
 export const csvRow = (values: readonly unknown[]) => `${values.map(csvCell).join(',')}\r\n`;
+
+/** Each touch's columns in the export (prefixed first_touch_ and latest_touch_). */
+const TOUCH_COLUMNS = [
+  'channel',
+  'source',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'click_id_kind',
+  'click_id',
+  'referrer',
+  'landing_page',
+  'at',
+] as const satisfies readonly (keyof TouchDetails)[];
 
 export const EXPORT_COLUMNS = [
   'id',
@@ -39,15 +55,22 @@ export const EXPORT_COLUMNS = [
   'created_at',
   'updated_at',
   'status_changed_at',
+  ...TOUCH_COLUMNS.map((column) => `first_touch_${column}` as const),
+  ...TOUCH_COLUMNS.map((column) => `latest_touch_${column}` as const),
 ] as const;
 
 export function leadRow(lead: Lead): unknown[] {
   return EXPORT_COLUMNS.map((column) => {
     if (column === 'page_count') return lead.pages_visited.length;
     if (column === 'pages') return lead.pages_visited.map((p) => p.path).join(' ');
-    return lead[column];
+    if (column.startsWith('first_touch_')) return touchValue(lead.attribution.first_touch, column.slice(12));
+    if (column.startsWith('latest_touch_')) return touchValue(lead.attribution.latest_touch, column.slice(13));
+    return lead[column as keyof Lead];
   });
 }
+
+const touchValue = (touch: TouchDetails | null, column: string) =>
+  touch ? touch[column as (typeof TOUCH_COLUMNS)[number]] : null;
 
 export interface ExportPage {
   leads: Lead[];

@@ -14,6 +14,7 @@ import {
   ownerContext,
   setNotes,
   setStatus,
+  sourceBreakdown,
   statusCounts,
 } from './leads.ts';
 import { errorPage } from './pages/error.ts';
@@ -58,17 +59,22 @@ export function leadPagesApp(deps: Deps) {
     const filters = parseFilters(c.req.query());
     const ctx = ctxOf(c);
     try {
-      // The chart heads the first page only, not every page of a long list.
-      const [counts, chart, list] = await Promise.all([
+      // The chart and the breakdown by source head the first page only, not every page of a long list.
+      const first = filters.page === 1;
+      const [counts, chart, sources, list] = await Promise.all([
         statusCounts(ctx, filters),
-        filters.page === 1 ? chartData(ctx, deps.now(), filterInput(filters)) : null,
+        first ? chartData(ctx, deps.now(), filterInput(filters)) : null,
+        first ? sourceBreakdown(ctx, filters) : null,
         listPage(ctx, filters),
       ]);
-      return c.html(leadsPage({ owner, filters, counts, chart, list }));
+      return c.html(leadsPage({ owner, filters, counts, chart, sources, list }));
     } catch (error) {
       const problem = refusalText(error);
       if (!problem) throw error;
-      return c.html(leadsPage({ owner, filters, counts: null, chart: null, list: null, error: problem }), 400);
+      return c.html(
+        leadsPage({ owner, filters, counts: null, chart: null, sources: null, list: null, error: problem }),
+        400,
+      );
     }
   });
 

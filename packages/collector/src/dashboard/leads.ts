@@ -3,7 +3,7 @@
  * for the signed-in site. Listing, counts, the chart, the export, qualify and notes all go through it.
  */
 import type { GetOneResponse, Lead, LeadStatus, ListResponse, Pagination } from '@leadtrail/protocol';
-import { countLeads } from '../core/aggregates.ts';
+import { countLeads, leadsByTouch } from '../core/aggregates.ts';
 import { type ActionContext, contextFor } from '../core/context.ts';
 import { LeadsError } from '../core/errors.ts';
 import { runLeadsAction } from '../core/run-action.ts';
@@ -32,6 +32,16 @@ export const listPage = (ctx: ActionContext, filters: LeadFilters) =>
 export async function statusCounts(ctx: ActionContext, filters: LeadFilters) {
   const counts = await countLeads(ctx, filterInput(filters, { status: true }));
   return { all: counts.total, byStatus: counts.by_status };
+}
+
+/** How many leads match the filters per first-touch channel and per campaign (the top 10). */
+export async function sourceBreakdown(ctx: ActionContext, filters: LeadFilters) {
+  const input = filterInput(filters);
+  const [byChannel, byCampaign] = await Promise.all([
+    leadsByTouch(ctx, input, 'channel'),
+    leadsByTouch(ctx, input, 'utm_campaign'),
+  ]);
+  return { byChannel, byCampaign: byCampaign.slice(0, 10) };
 }
 
 /** The lead with its visitors (devices) and history; null when the site has no such lead. */

@@ -1,5 +1,12 @@
 /** The leads list's URL state (search, filters, sort, page) and the list action's input made from it. */
-import { LEAD_STATUSES, type LeadStatus, SORT_COLUMNS, type SortColumn } from '@leadtrail/protocol';
+import {
+  CHANNELS,
+  type Channel,
+  LEAD_STATUSES,
+  type LeadStatus,
+  SORT_COLUMNS,
+  type SortColumn,
+} from '@leadtrail/protocol';
 
 export const PAGE_SIZE = 50;
 /** Far past any real list; keeps offset inside the schema's bound whatever the URL says. */
@@ -9,6 +16,9 @@ export interface LeadFilters {
   q: string;
   status: LeadStatus | '';
   origin: string;
+  /** The first touch's channel and campaign. */
+  channel: Channel | '';
+  campaign: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
   page: number;
@@ -18,6 +28,8 @@ export const DEFAULT_FILTERS: LeadFilters = {
   q: '',
   status: '',
   origin: '',
+  channel: '',
+  campaign: '',
   sort: 'created_at',
   order: 'desc',
   page: 1,
@@ -32,6 +44,8 @@ export function parseFilters(query: Record<string, string | undefined>): LeadFil
     q: (query.q ?? '').trim(),
     status: (LEAD_STATUSES as readonly string[]).includes(status) ? (status as LeadStatus) : '',
     origin: (query.origin ?? '').trim(),
+    channel: (CHANNELS as readonly string[]).includes(query.channel ?? '') ? (query.channel as Channel) : '',
+    campaign: (query.campaign ?? '').trim().slice(0, 200),
     sort: (SORT_COLUMNS as readonly string[]).includes(sort) ? (sort as SortColumn) : DEFAULT_FILTERS.sort,
     order: query.order === 'asc' ? 'asc' : query.order === 'desc' ? 'desc' : DEFAULT_FILTERS.order,
     page: Number.isInteger(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
@@ -42,7 +56,7 @@ export function parseFilters(query: Record<string, string | undefined>): LeadFil
 export function filtersQuery(filters: LeadFilters, overrides: Partial<LeadFilters> = {}): string {
   const merged = { ...filters, ...overrides };
   const params = new URLSearchParams();
-  for (const key of ['q', 'status', 'origin', 'sort', 'order', 'page'] as const) {
+  for (const key of ['q', 'status', 'origin', 'channel', 'campaign', 'sort', 'order', 'page'] as const) {
     const value = merged[key];
     if (value !== DEFAULT_FILTERS[key] && value !== '') params.set(key, String(value));
   }
@@ -50,12 +64,14 @@ export function filtersQuery(filters: LeadFilters, overrides: Partial<LeadFilter
   return text ? `?${text}` : '';
 }
 
-/** The filters (search, status, origin) of these URL values, as the core's filter input; `status` can be left out. */
+/** The filters (search, status, origin, channel, campaign) of these URL values, as the core's filter input; `status` can be left out. */
 export function filterInput(filters: LeadFilters, without: { status?: boolean } = {}) {
   return {
     ...(filters.q ? { search: filters.q } : {}),
     ...(filters.status && !without.status ? { status: filters.status } : {}),
     ...(filters.origin ? { origin: filters.origin } : {}),
+    ...(filters.channel ? { channel: filters.channel } : {}),
+    ...(filters.campaign ? { utm_campaign: filters.campaign } : {}),
   };
 }
 

@@ -31,6 +31,9 @@ export type LeadPatch = Partial<LeadFields> & {
   updated_at: string;
 };
 
+/** A touch attribute leads are counted by. */
+export type TouchColumn = 'channel' | 'utm_source' | 'utm_medium' | 'utm_campaign' | 'referrer_host';
+
 /** What leads are read: list's filters, and (for aggregates) a creation period. */
 export interface LeadFilter {
   status?: Lead['status'];
@@ -72,6 +75,15 @@ export interface LeadRows {
   listLeads(siteId: string, query: LeadQuery): Promise<{ leads: StoredLead[]; total: number }>;
   /** How many leads match, per status (one GROUP BY). */
   countLeadsByStatus(siteId: string, filter: LeadFilter): Promise<{ status: LeadStatus; count: number }[]>;
+  /**
+   * How many leads match, per value of one attribute of their first (or latest) touch (one GROUP BY); leads with no
+   * such touch, or no value, count under null.
+   */
+  countLeadsByTouch(
+    siteId: string,
+    filter: LeadFilter,
+    by: { column: TouchColumn; kind: TouchKind },
+  ): Promise<{ value: string | null; count: number }[]>;
   /** How many leads match, per UTC day of creation (YYYY-MM-DD) and status (one GROUP BY). */
   countLeadsByDay(siteId: string, filter: LeadFilter): Promise<{ day: string; status: LeadStatus; count: number }[]>;
 }

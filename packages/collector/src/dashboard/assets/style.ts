@@ -115,6 +115,10 @@ rect.bar-lost { fill: var(--lost); } .swatch.bar-lost { background: var(--lost);
 .status-actions form { margin: 0; }
 .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; margin-bottom: 1rem; }
 .grid2 > .card { margin-bottom: 0; }
+.sources h2 { font-size: 1rem; margin: 0 0 .5rem; }
+.breakdown { list-style: none; margin: 0; padding: 0; }
+.breakdown li { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 .5rem; padding: .2rem 0; }
+.breakdown meter { grid-column: 1 / -1; width: 100%; height: .4rem; }
 dl.fields { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .35rem 1rem; margin: 0; }
 dl.fields dt { color: var(--muted); font-size: .85rem; }
 dl.fields dd { margin: 0; overflow-wrap: anywhere; }

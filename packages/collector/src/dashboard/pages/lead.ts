@@ -3,8 +3,16 @@
  * times over all the lead's devices, active time, visits), the form submissions (each value one click from becoming
  * the lead's) and the status history.
  */
-import { LEAD_STATUSES, type LeadEvent, MAX_NOTES, SUBMISSION_FIELDS, type Submission } from '@leadtrail/protocol';
+import {
+  LEAD_STATUSES,
+  type LeadEvent,
+  MAX_NOTES,
+  SUBMISSION_FIELDS,
+  type Submission,
+  type TouchDetails,
+} from '@leadtrail/protocol';
 import { html } from 'hono/html';
+import { CHANNEL_LABELS } from '../../core/attribution/channel.ts';
 import { BROWSER_EDIT } from '../../core/lead-patch.ts';
 import type { Owner } from '../auth.ts';
 import { formatDuration, formatTime, plural } from '../format.ts';
@@ -53,6 +61,39 @@ function contact(detail: LeadDetail) {
   return html`<section class="card" aria-labelledby="contact-h">
   <h2 id="contact-h">Contact</h2>
   <dl class="fields">${shown.map(([label, value]) => html`<dt>${label}</dt><dd>${value as string}</dd>`)}</dl>
+</section>`;
+}
+
+/** One touch: its channel, source, campaign tags, click id, landing page, referrer and time. */
+function touchFields(touch: TouchDetails) {
+  const rows: [string, string | null][] = [
+    ['Channel', CHANNEL_LABELS[touch.channel]],
+    ['Source', touch.source],
+    ['Medium', touch.utm_medium],
+    ['Campaign', touch.utm_campaign],
+    ['Term', touch.utm_term],
+    ['Content', touch.utm_content],
+    ['Click id', touch.click_id_kind],
+    ['Landing page', touch.landing_page],
+    ['Referrer', touch.referrer],
+    ['When', formatTime(touch.at)],
+  ];
+  return html`<dl class="fields">${rows
+    .filter(([, value]) => value)
+    .map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
+}
+
+/** Where the lead came from: the first touch of its earliest device and the latest touch with a source. */
+function attribution(detail: LeadDetail) {
+  const { first_touch, latest_touch } = detail.lead.attribution;
+  if (!first_touch) return '';
+  const same = !latest_touch || JSON.stringify(latest_touch) === JSON.stringify(first_touch);
+  return html`<section class="card" aria-labelledby="attribution-h" id="attribution">
+  <h2 id="attribution-h">Where they came from</h2>
+  <div class="grid2">
+    <div><h3>First touch</h3>${touchFields(first_touch)}</div>
+    <div><h3>Latest touch</h3>${same ? html`<p class="muted">The same: no later visit came with a source.</p>` : touchFields(latest_touch)}</div>
+  </div>
 </section>`;
 }
 
@@ -203,6 +244,7 @@ ${flash('ok', data.info)}${flash('error', data.error)}
   ${contact(detail)}
   ${notes(owner, data)}
 </div>
+${attribution(detail)}
 ${journey(detail, built)}
 ${submissions(owner, detail, built)}
 ${history(detail, built)}`,

@@ -1,5 +1,7 @@
 /** The leads list: counts per status, the chart, search and filters, a sortable table, paging and the export. */
 import {
+  CHANNELS,
+  type Channel,
   LEAD_STATUSES,
   type Lead,
   type LeadStatus,
@@ -8,17 +10,22 @@ import {
   TEXT_SORT_COLUMNS,
 } from '@leadtrail/protocol';
 import { html } from 'hono/html';
+import { CHANNEL_LABELS } from '../../core/attribution/channel.ts';
 import type { Owner } from '../auth.ts';
 import { type ChartData, renderChart } from '../chart.ts';
 import { formatDay, formatDuration } from '../format.ts';
 import { filtersQuery, type LeadFilters } from '../query.ts';
 import { flash, layout } from './layout.ts';
 
+type Breakdown = { value: string | null; count: number }[];
+
 export interface LeadsPageData {
   owner: Owner;
   filters: LeadFilters;
   counts: { all: number; byStatus: Record<LeadStatus, number> } | null;
   chart: ChartData | null;
+  /** Leads per first-touch channel and per campaign, for the current filters. */
+  sources: { byChannel: Breakdown; byCampaign: Breakdown } | null;
   list: { leads: Lead[]; pagination: Pagination } | null;
   error?: string | null;
 }
@@ -29,6 +36,7 @@ const COLUMNS: { label: string; sort?: SortColumn; num?: boolean; hideSm?: boole
   { label: 'Company', sort: 'company', hideSm: true },
   { label: 'Status', sort: 'status' },
   { label: 'Origin', sort: 'origin', hideSm: true },
+  { label: 'Source', hideSm: true },
   { label: 'Pages', num: true },
   { label: 'Active', sort: 'time_spent', num: true },
   { label: 'Visits', sort: 'visit_count', num: true },
@@ -57,11 +65,51 @@ function row(lead: Lead, filters: LeadFilters) {
   <td class="hide-sm">${lead.company ?? ''}</td>
   <td>${statusBadge(lead.status)}</td>
   <td class="hide-sm">${lead.origin ? html`<a href="/leads${filtersQuery(filters, { origin: lead.origin, page: 1 })}">${lead.origin}</a>` : ''}</td>
+  <td class="hide-sm">${source(lead, filters)}</td>
   <td class="num">${lead.pages_visited.length}</td>
   <td class="num">${formatDuration(lead.time_spent)}</td>
   <td class="num">${lead.visit_count}</td>
   <td class="nowrap">${formatDay(lead.created_at)}</td>
 </tr>`;
+}
+
+/** The first touch: its channel (a link that filters by it) and its source's name. */
+function source(lead: Lead, filters: LeadFilters) {
+  const touch = lead.attribution.first_touch;
+  if (!touch) return '';
+  const channel = html`<a href="/leads${filtersQuery(filters, { channel: touch.channel, page: 1 })}">${CHANNEL_LABELS[touch.channel]}</a>`;
+  return touch.source ? html`${channel} <span class="muted small">${touch.source}</span>` : channel;
+}
+
+/** Leads per channel and per campaign of their first touch, each a link that filters the list by it. */
+function sourcesCard(data: LeadsPageData) {
+  if (!data.sources) return '';
+  const { filters } = data;
+  const { byChannel, byCampaign } = data.sources;
+  const total = byChannel.reduce((sum, row) => sum + row.count, 0);
+  if (!total) return '';
+  // A meter, not a styled bar: the strict CSP allows no inline style.
+  const bar = (count: number) => html`<meter min="0" max="${total}" value="${count}"></meter>`;
+  const item = (label: string, count: number, href: string | null) =>
+    html`<li>${href ? html`<a href="${href}">${label}</a>` : html`<span class="muted">${label}</span>`} <span class="num">${count}</span>${bar(count)}</li>`;
+  const channels = byChannel.map((row) =>
+    row.value
+      ? item(
+          CHANNEL_LABELS[row.value as Channel] ?? row.value,
+          row.count,
+          `/leads${filtersQuery(filters, { channel: row.value as Channel, page: 1 })}`,
+        )
+      : item('No touch recorded', row.count, null),
+  );
+  const campaigns = byCampaign.map((row) =>
+    row.value
+      ? item(row.value, row.count, `/leads${filtersQuery(filters, { campaign: row.value, page: 1 })}`)
+      : item('No campaign', row.count, null),
+  );
+  return html`<section class="card grid2 sources" aria-label="Leads by source">
+  <div><h2>Leads by channel</h2><ol class="breakdown">${channels}</ol></div>
+  <div><h2>Leads by campaign</h2><ol class="breakdown">${campaigns}</ol></div>
+</section>`;
 }
 
 function counts(data: LeadsPageData) {
@@ -88,6 +136,13 @@ function filterForm(filters: LeadFilters) {
     </select></div>
   <div><label for="origin">Origin</label>
     <input id="origin" name="origin" value="${filters.origin}" placeholder="e.g. website" size="12" maxlength="100"></div>
+  <div><label for="channel">Channel</label>
+    <select id="channel" name="channel" data-autosubmit>
+      <option value="">Any channel</option>
+      ${CHANNELS.map((ch) => html`<option value="${ch}"${filters.channel === ch ? ' selected' : ''}>${CHANNEL_LABELS[ch]}</option>`)}
+    </select></div>
+  <div><label for="campaign">Campaign</label>
+    <input id="campaign" name="campaign" value="${filters.campaign}" placeholder="utm_campaign" size="12" maxlength="200"></div>
   <div class="actions">
     <button class="primary" type="submit">Filter</button>
     <a class="button" href="/leads">Reset</a>
@@ -111,7 +166,7 @@ function pager(filters: LeadFilters, pagination: Pagination) {
 
 export function leadsPage(data: LeadsPageData) {
   const { filters, list } = data;
-  const filtered = filters.q || filters.status || filters.origin;
+  const filtered = filters.q || filters.status || filters.origin || filters.channel || filters.campaign;
   const table = !list
     ? ''
     : list.leads.length === 0
@@ -129,6 +184,7 @@ ${pager(filters, list.pagination)}`;
 ${flash('error', data.error)}
 ${counts(data)}
 ${data.chart ? html`<section class="card" aria-label="Leads over time">${renderChart(data.chart)}</section>` : ''}
+${sourcesCard(data)}
 <section class="card" aria-label="Leads">
   ${filterForm(filters)}
   ${table}

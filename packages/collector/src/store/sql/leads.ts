@@ -17,6 +17,7 @@ import {
   type LeadQuery,
   type LeadRows,
   type NewLead,
+  type TouchColumn,
 } from '../leads.ts';
 import type { SqlDialect } from './dialect.ts';
 import { lockable, type Queryable } from './queryable.ts';
@@ -177,6 +178,31 @@ export class SqlLeads implements LeadRows {
       .groupBy('status')
       .execute();
     return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+  }
+
+  async countLeadsByTouch(siteId: string, filter: LeadFilter, by: { column: TouchColumn; kind: TouchKind }) {
+    const matching = this.filtered(siteId, filter).select('id');
+    const [touched, total] = await Promise.all([
+      this.db
+        .selectFrom('lead_touches')
+        .select((eb) => [eb.ref(by.column).as('value'), eb.fn.countAll().as('count')])
+        .where('site_id', '=', siteId)
+        .where('kind', '=', by.kind)
+        .where('lead_id', 'in', matching)
+        .groupBy(by.column)
+        .execute(),
+      matching
+        .clearSelect()
+        .select((eb) => eb.fn.countAll().as('total'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    const rows = touched.map((row) => ({ value: row.value as string | null, count: Number(row.count) }));
+    // Leads with no touch of this kind have no row: they count with the touches that lack the value.
+    const untouched = Number(total.total) - rows.reduce((sum, row) => sum + row.count, 0);
+    const none = rows.find((row) => row.value === null);
+    if (none) none.count += untouched;
+    else if (untouched > 0) rows.push({ value: null, count: untouched });
+    return rows;
   }
 
   async countLeadsByDay(siteId: string, filter: LeadFilter) {
