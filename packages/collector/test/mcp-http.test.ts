@@ -270,6 +270,26 @@ describe('the published tool’s string forms', () => {
     expect(jsonPages.body.lead.pages_visited.map((p: { path: string }) => p.path)).toContain('/blog');
   });
 
+  it("takes a visitor's touches and answers each lead's attribution; list filters by channel and campaign", async () => {
+    const email = `touched.${crypto.randomUUID()}@example.com`;
+    const identified = await callTool({
+      action: 'identify',
+      visitor_id: crypto.randomUUID(),
+      email,
+      touches: [{ url: 'https://site.test/?utm_source=chatgpt.com&utm_campaign=launch', at: '2026-11-02T09:00:00Z' }],
+    });
+    expect(identified.isError).toBe(false);
+    expect(identified.body.lead.attribution).toMatchObject({
+      channel: 'ai_assistant',
+      first_touch: { utm_source: 'chatgpt.com', utm_campaign: 'launch', landing_page: '/' },
+    });
+    const listed = await callTool({ action: 'list', channel: 'ai_assistant', utm_campaign: 'LAUNCH' });
+    expect(listed.body.data.leads.map((lead: { email: string }) => lead.email)).toEqual([email]);
+    const wrong = await callTool({ action: 'list', channel: 'carrier_pigeon' });
+    expect(wrong.isError).toBe(true);
+    expect(JSON.stringify(wrong.body)).toContain('must be one of direct, organic_search');
+  });
+
   it('a string that is not a JSON object is refused by name', async () => {
     const answer = await callTool({ action: 'create', name: 'X', email: 'x@example.com', contact_info: 'call me' });
     expect(answer.isError).toBe(true);
