@@ -95,7 +95,9 @@ async function resolveLead(
 
   const fields = leadFieldsOf(input);
   const attribution = leadAttribution([touches]);
+  // The seed's origin and source from the first touch, unless given.
   const derived = originAndSource(attribution);
+  const source = fields.source ?? derived?.source;
   const name = fields.name || nameFromEmail(input.email);
   const submissionId = uuidv7();
   const browserFields =
@@ -114,7 +116,7 @@ async function resolveLead(
         name,
         email: input.email,
         origin: fields.origin ?? derived?.origin ?? 'website',
-        ...((fields.source ?? derived?.source) ? { source: fields.source ?? derived?.source } : {}),
+        ...(source ? { source } : {}),
       },
       now,
       browserFields,
