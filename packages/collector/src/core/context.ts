@@ -1,4 +1,5 @@
 import type { KeyKind, LeadOps, LeadStore, Site } from '../store/lead-store.ts';
+import type { Notice } from './outbox.ts';
 
 /** Who is calling and against what: the key decides the site; nothing in the input can widen it. */
 export interface ActionContext {
@@ -15,6 +16,8 @@ export interface ActionContext {
 export interface ActionResult {
   status: 200 | 201 | 202;
   body: Record<string, unknown> & { success: true };
+  /** Events for the owner's notifications about the answer's lead, written to the outbox in this transaction. */
+  notices?: Notice[];
 }
 
 /** An action's handler: runs inside one transaction, with the validated input and one timestamp. */

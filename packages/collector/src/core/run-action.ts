@@ -3,7 +3,8 @@
  * run the action in a transaction, apply a submission carrying an event_id once only, and answer in the shape the
  * key may see.
  */
-import { ACTIONS, ActionInputs, type LeadsAction } from '@leadtrail/protocol';
+import { ACTIONS, ActionInputs, type Lead, type LeadsAction } from '@leadtrail/protocol';
+import type { LeadOps } from '../store/lead-store.ts';
 import { answerFor, errorFor } from './access.ts';
 import { create } from './actions/create.ts';
 import { identify } from './actions/identify.ts';
@@ -14,6 +15,7 @@ import { checkedInput } from './checked-input.ts';
 import type { ActionContext, ActionHandler, ActionResult } from './context.ts';
 import { invalidInput } from './errors.ts';
 import { guardedInput } from './input-guard.ts';
+import { outboxEvents } from './outbox.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler is paired with its own validated input below.
 const HANDLERS: Record<LeadsAction, ActionHandler<any>> = { create, list, update, qualify, identify };
@@ -40,18 +42,25 @@ async function run(ctx: ActionContext, input: unknown): Promise<ActionResult> {
   const value = checkedInput(ctx, name, ActionInputs[name], rest) as { visitor_id?: string; event_id?: string };
 
   const handler = HANDLERS[name];
+  /** The action, and its notices written to the outbox in the same transaction. */
+  const handled = async (tx: LeadOps) => {
+    const { notices, ...result } = await handler(tx, ctx, value, now);
+    const lead = result.body.lead as Lead | null | undefined;
+    if (notices?.length && lead) await tx.addOutboxEvents(...outboxEvents(ctx.siteId, lead, notices, now));
+    return result;
+  };
   const now = (ctx.now ? ctx.now() : new Date()).toISOString();
   // A receipt may hold another caller's answer (the same event_id sent with a secret key): shaped again here.
   const answer = (result: ActionResult) => answerFor(ctx.keyKind, result, value);
   const eventId = value.event_id;
-  if (!eventId) return answer(await ctx.store.transaction((tx) => handler(tx, ctx, value, now)));
+  if (!eventId) return answer(await ctx.store.transaction((tx) => handled(tx)));
 
   const prior = await ctx.store.getReceipt(ctx.siteId, eventId);
   if (prior) return answer(prior as ActionResult);
   try {
     return await ctx.store.transaction(async (tx) => {
       // The receipt keeps the answer as this caller may see it (an acknowledgement holds no lead).
-      const result = answer(await handler(tx, ctx, value, now));
+      const result = answer(await handled(tx));
       if (!(await tx.putReceipt(ctx.siteId, eventId, result, now))) throw new AlreadyApplied();
       return result;
     });

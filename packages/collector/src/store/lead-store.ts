@@ -1,10 +1,11 @@
 /**
- * The one storage interface, split by domain (leads, visitors, history, receipts, sites, settings, sessions; each
+ * The one storage interface, split by domain (leads, visitors, history, receipts, outbox, sites, settings, sessions; each
  * domain's types and operations in its own file, beside its SQL in sql/). The core runs every action through it;
  * SQLite and PostgreSQL implement it (one Kysely codebase, two dialects) and pass the same conformance suite.
  */
 import type { HistoryRows } from './history.ts';
 import type { LeadRows } from './leads.ts';
+import type { OutboxRows } from './outbox.ts';
 import type { ReceiptRows, ReceiptUpkeep } from './receipts.ts';
 import type { SessionRows } from './sessions.ts';
 import type { SettingsRows } from './settings.ts';
@@ -13,6 +14,7 @@ import type { VisitorRows } from './visitors.ts';
 
 export type * from './history.ts';
 export * from './leads.ts';
+export type * from './outbox.ts';
 export type * from './receipts.ts';
 export type * from './sessions.ts';
 export type * from './settings.ts';
@@ -20,7 +22,7 @@ export type * from './sites.ts';
 export type * from './visitors.ts';
 
 /** Reads and writes of one unit of work; inside `transaction` they commit or roll back together. */
-export interface LeadOps extends LeadRows, VisitorRows, HistoryRows, ReceiptRows {}
+export interface LeadOps extends LeadRows, VisitorRows, HistoryRows, ReceiptRows, OutboxRows {}
 
 export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRows, SessionRows {
   readonly kind: 'sqlite' | 'postgres';

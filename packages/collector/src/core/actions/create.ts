@@ -26,7 +26,12 @@ async function createFromBrowser(
   const existing = await tx.findLeadByEmail(ctx.siteId, fields.email, { lock: true });
   if (existing) {
     const lead = await submitToLead(tx, existing, submitted, source, now);
-    return { status: 200, body: { success: true, lead: publicLead(lead) } };
+    const submission = { visitor_id: null, page: null, fields: submitted };
+    return {
+      status: 200,
+      body: { success: true, lead: publicLead(lead) },
+      notices: Object.keys(submitted).length ? [{ type: 'lead.submission', submission }] : [],
+    };
   }
   const submissionId = uuidv7();
   const lead = await tx.insertLead(
@@ -36,7 +41,7 @@ async function createFromBrowser(
   if (!lead) throw new TransactionConflict('A lead with this email was created meanwhile');
   await tx.addEvent({ site_id: ctx.siteId, lead_id: lead.id, type: 'created', from: null, to: lead.status, at: now });
   await recordSubmission(tx, lead, submitted, source, Object.keys(submitted), now, submissionId);
-  return { status: 201, body: { success: true, lead: publicLead(lead) } };
+  return { status: 201, body: { success: true, lead: publicLead(lead) }, notices: [{ type: 'lead.created' }] };
 }
 
 export const create: ActionHandler<CreateInput> = async (tx, ctx, input, now) => {
@@ -47,5 +52,5 @@ export const create: ActionHandler<CreateInput> = async (tx, ctx, input, now) =>
   const lead = await tx.insertLead(newLead(ctx, fields, now));
   if (!lead) throw duplicateLead((await tx.findLeadByEmail(ctx.siteId, fields.email))?.id ?? null);
   await tx.addEvent({ site_id: ctx.siteId, lead_id: lead.id, type: 'created', from: null, to: lead.status, at: now });
-  return { status: 201, body: { success: true, lead: publicLead(lead) } };
+  return { status: 201, body: { success: true, lead: publicLead(lead) }, notices: [{ type: 'lead.created' }] };
 };

@@ -220,5 +220,12 @@ export const identify: ActionHandler<IdentifyInput> = async (tx, ctx, given, now
     lead = await tellLead(tx, lead, input, telling, now);
     lead = await recomputeLeadBehaviour(tx, lead, now);
   }
-  return { status: created ? 201 : 200, body: { success: true, lead: publicLead(lead), visitor: savedVisitor } };
+  // The owner hears of a new lead, and of a browser's submission adding to one (not of a behaviour sync).
+  const submitted = telling.writer === 'browser' && Object.keys(telling.fields).length > 0;
+  const submission = { visitor_id: visitor.id, page: telling.source.page, fields: telling.fields };
+  return {
+    status: created ? 201 : 200,
+    body: { success: true, lead: publicLead(lead), visitor: savedVisitor },
+    notices: created ? [{ type: 'lead.created' }] : submitted ? [{ type: 'lead.submission', submission }] : [],
+  };
 };

@@ -53,5 +53,6 @@ export const qualify: ActionHandler<QualifyInput> = async (tx, ctx, input, now) 
       status_changed: true,
       status_change: { from: lead.status, to: updated.status, timestamp: now },
     },
+    notices: [{ type: 'lead.status_changed', status_change: { from: lead.status, to: updated.status } }],
   };
 };

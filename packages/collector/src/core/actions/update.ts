@@ -25,5 +25,12 @@ export const update: ActionHandler<UpdateInput> = async (tx, ctx, input, now) =>
     : undefined;
   let updated = await applyLeadPatch(tx, lead, { ...fields, own_behaviour: ownBehaviour }, now);
   if (behaviourGiven) updated = await recomputeLeadBehaviour(tx, updated, now);
-  return { status: 200, body: { success: true, lead: publicLead(updated) } };
+  return {
+    status: 200,
+    body: { success: true, lead: publicLead(updated) },
+    notices:
+      updated.status === lead.status
+        ? []
+        : [{ type: 'lead.status_changed', status_change: { from: lead.status, to: updated.status } }],
+  };
 };

@@ -12,6 +12,7 @@ import { dashboard } from './010-dashboard.ts';
 import { searchIndexPerCommit } from './020-search-index-per-commit.ts';
 import { submissionsAndSessions } from './030-submissions-and-sessions.ts';
 import { attribution } from './040-attribution.ts';
+import { outbox } from './050-outbox.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '020_search_index_per_commit': searchIndexPerCommit,
   '030_submissions_and_sessions': submissionsAndSessions,
   '040_attribution': attribution,
+  '050_outbox': outbox,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

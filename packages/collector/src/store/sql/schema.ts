@@ -122,6 +122,16 @@ export interface LeadSubmissionsTable {
   at: Timestamp;
 }
 
+export interface OutboxTable {
+  seq: Generated<number>;
+  id: string;
+  site_id: string;
+  type: string;
+  lead_id: string | null;
+  payload: string;
+  created_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -154,6 +164,7 @@ export interface Database {
   ingest_receipts: IngestReceiptsTable;
   lead_submissions: LeadSubmissionsTable;
   lead_touches: LeadTouchesTable;
+  outbox: OutboxTable;
   settings: SettingsTable;
   owner_passwords: OwnerPasswordsTable;
   dashboard_sessions: DashboardSessionsTable;

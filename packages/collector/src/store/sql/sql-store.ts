@@ -9,6 +9,7 @@ import { type LeadOps, type LeadStore, TransactionConflict } from '../lead-store
 import type { SqlDialect } from './dialect.ts';
 import { SqlHistory } from './history.ts';
 import { SqlLeads } from './leads.ts';
+import { SqlOutbox } from './outbox.ts';
 import type { Queryable } from './queryable.ts';
 import { SqlReceipts } from './receipts.ts';
 import { SqlSessions } from './sessions.ts';
@@ -34,7 +35,13 @@ function combine<T extends object>(...parts: object[]): T {
 
 /** The reads and writes of one unit of work, on the database or on one transaction. */
 const unitOfWork = (db: Queryable, dialect: SqlDialect): LeadOps =>
-  combine<LeadOps>(new SqlLeads(db, dialect), new SqlVisitors(db, dialect), new SqlHistory(db), new SqlReceipts(db));
+  combine<LeadOps>(
+    new SqlLeads(db, dialect),
+    new SqlVisitors(db, dialect),
+    new SqlHistory(db),
+    new SqlReceipts(db),
+    new SqlOutbox(db),
+  );
 
 /** A store on a dialect, after `SqlLeadStore.open`: the LeadStore, plus its migration for `leadtrail migrate`. */
 export type SqlLeadStore = LeadStore & { readonly dialect: SqlDialect; migrate(): Promise<string[]> };
@@ -78,6 +85,7 @@ export const SqlLeadStore = {
       new SqlVisitors(db, dialect),
       new SqlHistory(db),
       new SqlReceipts(db),
+      new SqlOutbox(db),
       new SqlSites(db),
       new SqlSettings(db),
       new SqlSessions(db),

@@ -1,0 +1,88 @@
+/**
+ * The outbox on both stores: an event is written exactly when its change is (in the same transaction): a new lead
+ * (create, identify, a form), a browser's submission to an existing lead, a status change. Nothing for a refused or
+ * failed request, a replayed event_id, a behaviour sync, an unchanged status or a plain edit.
+ */
+import { expect, it } from 'vitest';
+import { describeEachStore, uniqueEmail, uuid } from '../support/conformance.ts';
+
+const browser = { key: null, headers: { origin: 'http://site.test', 'content-type': 'text/plain' } };
+
+describeEachStore('outbox', (env) => {
+  /** The events written since `before` was taken (the site's events are listed oldest first). */
+  const since = async (before: number) => {
+    const { api, handle } = env();
+    const events = await handle.store.listOutboxEvents(api.site.siteId, { limit: 10_000 });
+    return events.slice(before).map((event) => ({ ...event, body: JSON.parse(event.payload) }));
+  };
+  const count = async () => (await since(0)).length;
+
+  it('writes lead.created with the lead as the API answers it, once, for create and a replayed event_id', async () => {
+    const { api } = env();
+    const before = await count();
+    const event_id = uuid();
+    const body = { name: 'Ada Lovelace', email: uniqueEmail('created'), company: 'Engines', event_id };
+    const first = await api.call('create', body);
+    const replay = await api.call('create', body);
+    expect(replay.body).toEqual(first.body);
+    const events = await since(before);
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event).toMatchObject({
+      type: 'lead.created',
+      lead_id: first.body.lead.id,
+      id: expect.stringMatching(/^msg_/),
+    });
+    expect(event!.body).toEqual({
+      type: 'lead.created',
+      timestamp: event!.created_at,
+      data: { lead: first.body.lead },
+    });
+    // A duplicate email is refused: no change, no event.
+    expect((await api.call('create', { name: 'Again', email: body.email })).status).toBe(409);
+    expect(await since(before)).toHaveLength(1);
+  });
+
+  it('writes lead.status_changed with from and to, and nothing for the same status or an edit', async () => {
+    const { api } = env();
+    const lead = (await api.call('create', { name: 'Grace', email: uniqueEmail('status') })).body.lead;
+    const before = await count();
+    await api.call('qualify', { lead_id: lead.id, status: 'qualified' });
+    await api.call('qualify', { lead_id: lead.id, status: 'qualified' });
+    await api.call('update', { lead_id: lead.id, notes: 'Called back' });
+    await api.call('update', { lead_id: lead.id, status: 'converted' });
+    const events = await since(before);
+    expect(events.map((e) => [e.type, e.body.data.status_change])).toEqual([
+      ['lead.status_changed', { from: 'new', to: 'qualified' }],
+      ['lead.status_changed', { from: 'qualified', to: 'converted' }],
+    ]);
+    expect(events[1]!.body.data.lead).toMatchObject({ id: lead.id, status: 'converted', notes: 'Called back' });
+  });
+
+  it("writes lead.created for a browser's first form and lead.submission for its next, not for behaviour syncs", async () => {
+    const { api } = env();
+    const before = await count();
+    const visitor = uuid();
+    const email = uniqueEmail('browser');
+    const send = (body: Record<string, unknown>) =>
+      api.call('identify', { key: api.site.publishableKey, visitor_id: visitor, ...body }, browser);
+    expect((await send({ form: [['email|email', email]] })).status).toBe(202);
+    await send({ time_spent: 30, visit_count: 1 });
+    await send({ form: [['text|company', 'Acme']], pages_visited: [{ path: '/pricing' }] });
+    const events = await since(before);
+    expect(events.map((e) => e.type)).toEqual(['lead.created', 'lead.submission']);
+    expect(events[1]!.body.data).toMatchObject({
+      lead: { email, company: 'Acme' },
+      submission: { visitor_id: visitor, page: '/pricing', fields: { company: 'Acme' } },
+    });
+  });
+
+  it('writes nothing for a request that fails or is refused, the transaction rolled back', async () => {
+    const { api } = env();
+    const before = await count();
+    expect((await api.call('identify', { visitor_id: uuid(), lead_id: uuid(), name: 'Nobody' })).status).toBe(404);
+    expect((await api.call('qualify', { email: uniqueEmail('missing'), status: 'lost' })).status).toBe(404);
+    expect((await api.call('create', { name: 'Bad', email: 'not-an-email' })).status).toBe(400);
+    expect(await since(before)).toEqual([]);
+  });
+});
