@@ -86,3 +86,66 @@ describeEachStore('outbox', (env) => {
     expect(await since(before)).toEqual([]);
   });
 });
+
+describeEachStore('webhook deliveries', (env) => {
+  const endpoint = (siteId: string, events: string[] | null = null) => ({
+    id: uuid(),
+    site_id: siteId,
+    url: 'https://hooks.example/lead',
+    format: 'standard' as const,
+    events,
+    secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0',
+    created_at: new Date().toISOString(),
+  });
+
+  it('makes one pending delivery per enabled endpoint that takes the event, in the event’s transaction', async () => {
+    const { api, handle } = env();
+    const all = endpoint(api.site.siteId);
+    const statusOnly = endpoint(api.site.siteId, ['lead.status_changed']);
+    await handle.store.addWebhookEndpoint(all);
+    await handle.store.addWebhookEndpoint(statusOnly);
+    expect((await handle.store.listWebhookEndpoints(api.site.siteId)).map((e) => e.events)).toEqual(
+      expect.arrayContaining([null, ['lead.status_changed']]),
+    );
+    await api.call('create', { name: 'Hooked', email: uniqueEmail('hooked') });
+    expect((await handle.store.listDeliveries(all.id, 10)).map((d) => [d.type, d.status, d.attempts])).toEqual([
+      ['lead.created', 'pending', 0],
+    ]);
+    expect(await handle.store.listDeliveries(statusOnly.id, 10)).toEqual([]);
+    await handle.store.removeWebhookEndpoint(api.site.siteId, all.id);
+    await handle.store.removeWebhookEndpoint(api.site.siteId, statusOnly.id);
+  });
+
+  it('lets concurrent claims take each due delivery once, and a disabled endpoint fails what is pending', async () => {
+    const { api, handle } = env();
+    const target = endpoint(api.site.siteId);
+    await handle.store.addWebhookEndpoint(target);
+    for (let i = 0; i < 12; i++) await api.call('create', { name: `Lead ${i}`, email: uniqueEmail('claim') });
+    const now = new Date(Date.now() + 1000).toISOString();
+    const lease = new Date(Date.now() + 60_000).toISOString();
+    const claims = await Promise.all(Array.from({ length: 4 }, () => handle.store.claimDueDeliveries(now, lease, 5)));
+    const ids = claims.flat().map((d) => d.event.id);
+    expect(ids).toHaveLength(new Set(ids).size);
+    const mine = claims.flat().filter((d) => d.endpoint.id === target.id);
+    expect(mine).toHaveLength(12);
+    expect(mine[0]!.event.payload).toContain('"type":"lead.created"');
+    // Leased: not due again until the lease ends.
+    expect(await handle.store.claimDueDeliveries(now, lease, 50)).toEqual([]);
+    const [first] = mine;
+    await handle.store.recordDelivery(first!.event.id, target.id, {
+      status: 'delivered',
+      attempts: 1,
+      next_attempt_at: now,
+      last_status: 204,
+      last_error: null,
+      updated_at: now,
+    });
+    await handle.store.disableWebhookEndpoint(target.id, 'gone (410)', now);
+    const statuses = (await handle.store.listDeliveries(target.id, 50)).map((d) => d.status);
+    expect(statuses.filter((s) => s === 'delivered')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'failed')).toHaveLength(11);
+    expect((await handle.store.listWebhookEndpoints(api.site.siteId)).find((e) => e.id === target.id)).toMatchObject({
+      disabled_reason: 'gone (410)',
+    });
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { HistoryRows } from './history.ts';
 import type { LeadRows } from './leads.ts';
-import type { OutboxRows } from './outbox.ts';
+import type { OutboxRows, WebhookRows } from './outbox.ts';
 import type { ReceiptRows, ReceiptUpkeep } from './receipts.ts';
 import type { SessionRows } from './sessions.ts';
 import type { SettingsRows } from './settings.ts';
@@ -24,7 +24,7 @@ export type * from './visitors.ts';
 /** Reads and writes of one unit of work; inside `transaction` they commit or roll back together. */
 export interface LeadOps extends LeadRows, VisitorRows, HistoryRows, ReceiptRows, OutboxRows {}
 
-export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRows, SessionRows {
+export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRows, SessionRows, WebhookRows {
   readonly kind: 'sqlite' | 'postgres';
   /** Changes whenever sites or keys may have changed; null when the store cannot tell cheaply (look again). */
   configVersion(): string | null;

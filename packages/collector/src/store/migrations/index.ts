@@ -13,6 +13,7 @@ import { searchIndexPerCommit } from './020-search-index-per-commit.ts';
 import { submissionsAndSessions } from './030-submissions-and-sessions.ts';
 import { attribution } from './040-attribution.ts';
 import { outbox } from './050-outbox.ts';
+import { webhooks } from './060-webhooks.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '030_submissions_and_sessions': submissionsAndSessions,
   '040_attribution': attribution,
   '050_outbox': outbox,
+  '060_webhooks': webhooks,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

@@ -1,13 +1,57 @@
-/** The outbox in SQL. */
-import type { OutboxEvent, OutboxRows } from '../outbox.ts';
+/** The outbox, webhook endpoints and their deliveries in SQL. */
+import type { Selectable } from 'kysely';
+import type { DeliveryOutcome, DueDelivery, OutboxEvent, OutboxRows, WebhookEndpoint, WebhookRows } from '../outbox.ts';
+import type { SqlDialect } from './dialect.ts';
 import type { Queryable } from './queryable.ts';
 import { toIso } from './rows.ts';
+import type { WebhookEndpointsTable } from './schema.ts';
 
-export class SqlOutbox implements OutboxRows {
-  constructor(private readonly db: Queryable) {}
+const toIsoOrNull = (value: string | Date | null) => (value == null ? null : toIso(value));
+
+const rowToEndpoint = (row: Selectable<WebhookEndpointsTable>): WebhookEndpoint => ({
+  id: row.id,
+  site_id: row.site_id,
+  url: row.url,
+  format: row.format,
+  events: row.events ? row.events.split(',').filter(Boolean) : null,
+  secret: row.secret,
+  created_at: toIso(row.created_at),
+  disabled_at: toIsoOrNull(row.disabled_at),
+  disabled_reason: row.disabled_reason,
+});
+
+export class SqlOutbox implements OutboxRows, WebhookRows {
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   async addOutboxEvents(...events: OutboxEvent[]) {
-    if (events.length) await this.db.insertInto('outbox').values(events).execute();
+    if (!events.length) return;
+    await this.db.insertInto('outbox').values(events).execute();
+    for (const event of events) {
+      // One pending delivery per enabled endpoint of the site that takes this type, in the event's transaction.
+      await this.db
+        .insertInto('webhook_deliveries')
+        .columns(['event_id', 'endpoint_id', 'site_id', 'status', 'attempts', 'next_attempt_at', 'updated_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('webhook_endpoints')
+            .select((s) => [
+              s.val(event.id).as('event_id'),
+              'id',
+              'site_id',
+              s.val('pending').as('status'),
+              s.val(0).as('attempts'),
+              s.val(event.created_at).as('next_attempt_at'),
+              s.val(event.created_at).as('updated_at'),
+            ])
+            .where('site_id', '=', event.site_id)
+            .where('disabled_at', 'is', null)
+            .where((w) => w.or([w('events', 'is', null), w('events', 'like', `%,${event.type},%`)])),
+        )
+        .execute();
+    }
   }
 
   async listOutboxEvents(siteId: string, opts: { limit: number }): Promise<OutboxEvent[]> {
@@ -19,5 +63,134 @@ export class SqlOutbox implements OutboxRows {
       .limit(opts.limit)
       .execute();
     return rows.map((row) => ({ ...row, created_at: toIso(row.created_at) }));
+  }
+
+  async addWebhookEndpoint(endpoint: Omit<WebhookEndpoint, 'disabled_at' | 'disabled_reason'>) {
+    const events = endpoint.events ? `,${endpoint.events.join(',')},` : null;
+    await this.db
+      .insertInto('webhook_endpoints')
+      .values({ ...endpoint, events, disabled_at: null, disabled_reason: null })
+      .execute();
+  }
+
+  async listWebhookEndpoints(siteId: string) {
+    const rows = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(rowToEndpoint);
+  }
+
+  async removeWebhookEndpoint(siteId: string, id: string) {
+    const result = await this.db
+      .deleteFrom('webhook_endpoints')
+      .where('site_id', '=', siteId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async disableWebhookEndpoint(id: string, reason: string, at: string) {
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({ disabled_at: at, disabled_reason: reason })
+      .where('id', '=', id)
+      .execute();
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'failed', last_error: reason, updated_at: at })
+      .where('endpoint_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  async claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DueDelivery[]> {
+    let due = this.db
+      .selectFrom('webhook_deliveries')
+      .select(['event_id', 'endpoint_id'])
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit);
+    if (this.dialect.name === 'postgres') due = due.forUpdate().skipLocked();
+    const claimed = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: leaseUntil })
+      .where((eb) => eb(eb.refTuple('event_id', 'endpoint_id'), 'in', due.$asTuple('event_id', 'endpoint_id')))
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .returning(['event_id', 'endpoint_id', 'attempts'])
+      .execute();
+    if (!claimed.length) return [];
+    const [events, endpoints] = await Promise.all([
+      this.db
+        .selectFrom('outbox')
+        .select(['id', 'site_id', 'type', 'lead_id', 'payload', 'created_at'])
+        .where(
+          'id',
+          'in',
+          claimed.map((c) => c.event_id),
+        )
+        .execute(),
+      this.db
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where(
+          'id',
+          'in',
+          claimed.map((c) => c.endpoint_id),
+        )
+        .execute(),
+    ]);
+    return claimed.flatMap((c) => {
+      const event = events.find((e) => e.id === c.event_id);
+      const endpoint = endpoints.find((e) => e.id === c.endpoint_id);
+      return event && endpoint
+        ? [
+            {
+              event: { ...event, created_at: toIso(event.created_at) },
+              endpoint: rowToEndpoint(endpoint),
+              attempts: Number(c.attempts),
+            },
+          ]
+        : [];
+    });
+  }
+
+  async recordDelivery(eventId: string, endpointId: string, outcome: DeliveryOutcome) {
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set(outcome)
+      .where('event_id', '=', eventId)
+      .where('endpoint_id', '=', endpointId)
+      .execute();
+  }
+
+  async listDeliveries(endpointId: string, limit: number) {
+    const rows = await this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('outbox as o', 'o.id', 'd.event_id')
+      .select([
+        'd.event_id',
+        'o.type',
+        'd.status',
+        'd.attempts',
+        'd.next_attempt_at',
+        'd.last_status',
+        'd.last_error',
+        'd.updated_at',
+      ])
+      .where('d.endpoint_id', '=', endpointId)
+      .orderBy('d.updated_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      ...row,
+      attempts: Number(row.attempts),
+      next_attempt_at: toIso(row.next_attempt_at),
+      updated_at: toIso(row.updated_at),
+    }));
   }
 }

@@ -132,6 +132,31 @@ export interface OutboxTable {
   created_at: Timestamp;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  site_id: string;
+  url: string;
+  format: 'standard' | 'slack';
+  /** Event types it takes, as `,a,b,` (null: all). */
+  events: string | null;
+  secret: string;
+  created_at: Timestamp;
+  disabled_at: NullableTimestamp;
+  disabled_reason: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  event_id: string;
+  endpoint_id: string;
+  site_id: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_status: number | null;
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -165,6 +190,8 @@ export interface Database {
   lead_submissions: LeadSubmissionsTable;
   lead_touches: LeadTouchesTable;
   outbox: OutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   settings: SettingsTable;
   owner_passwords: OwnerPasswordsTable;
   dashboard_sessions: DashboardSessionsTable;

@@ -40,7 +40,7 @@ const unitOfWork = (db: Queryable, dialect: SqlDialect): LeadOps =>
     new SqlVisitors(db, dialect),
     new SqlHistory(db),
     new SqlReceipts(db),
-    new SqlOutbox(db),
+    new SqlOutbox(db, dialect),
   );
 
 /** A store on a dialect, after `SqlLeadStore.open`: the LeadStore, plus its migration for `leadtrail migrate`. */
@@ -85,7 +85,7 @@ export const SqlLeadStore = {
       new SqlVisitors(db, dialect),
       new SqlHistory(db),
       new SqlReceipts(db),
-      new SqlOutbox(db),
+      new SqlOutbox(db, dialect),
       new SqlSites(db),
       new SqlSettings(db),
       new SqlSessions(db),
