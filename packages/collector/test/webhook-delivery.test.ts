@@ -1,0 +1,182 @@
+/**
+ * Webhook delivery against a real local receiver that verifies signatures with its own HMAC (not the collector's
+ * code): a new lead arrives signed, with the same webhook-id on a retry after the receiver failed; 410 disables the
+ * endpoint; a private target is refused unless allowed; Slack endpoints get an escaped message.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
+import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
+import { contextFor } from '../src/core/context.ts';
+import { deliverDue } from '../src/core/notify/deliver.ts';
+import { isPrivateAddress } from '../src/core/notify/target-guard.ts';
+import { runLeadsAction } from '../src/core/run-action.ts';
+
+const SECRET_BYTES = Buffer.from('a receiver and a sender share this key');
+const SECRET = `whsec_${SECRET_BYTES.toString('base64')}`;
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  valid: boolean;
+}
+
+let handle: StoreHandle;
+let site: TestSite;
+let receiver: Server;
+let url: string;
+const received: Received[] = [];
+/** The receiver's next answers (then 204). */
+const answers: number[] = [];
+
+/** The receiver's own check, written from the spec: v1 = base64 HMAC-SHA256 of "id.timestamp.body". */
+const verify = (headers: IncomingHttpHeaders, body: string) => {
+  const expected = createHmac('sha256', SECRET_BYTES)
+    .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`)
+    .digest('base64');
+  return String(headers['webhook-signature'] ?? '')
+    .split(' ')
+    .includes(`v1,${expected}`);
+};
+
+beforeAll(async () => {
+  handle = await openSqliteTestStore();
+  site = await createTestSite(handle.store);
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ headers: req.headers, body, valid: verify(req.headers, body) });
+      res.writeHead(answers.shift() ?? 204);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+});
+afterAll(async () => {
+  receiver?.close();
+  await handle?.cleanup();
+});
+
+const owner = async () => contextFor(handle.store, (await handle.store.getSite(site.siteId))!, 'secret');
+const addEndpoint = async (format: 'standard' | 'slack' = 'standard', target = url) => {
+  const endpoint = {
+    id: crypto.randomUUID(),
+    site_id: site.siteId,
+    url: target,
+    format,
+    events: null,
+    secret: SECRET,
+    created_at: new Date().toISOString(),
+  };
+  await handle.store.addWebhookEndpoint(endpoint);
+  return endpoint;
+};
+const removeEndpoint = (id: string) => handle.store.removeWebhookEndpoint(site.siteId, id);
+const options = { allowPrivateTargets: true, retryDelaysMs: [1, 1] };
+/** Sends what is due until nothing is (retries are 1 ms apart here). */
+const drain = async (opts = options) => {
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (!(await deliverDue(handle.store, opts))) return;
+  }
+};
+
+describe('webhook delivery', () => {
+  it('delivers a new lead signed, and the same webhook-id again after the receiver failed', async () => {
+    const endpoint = await addEndpoint();
+    received.length = 0;
+    answers.push(503);
+    const email = `ada.${crypto.randomUUID()}@example.com`;
+    await runLeadsAction(await owner(), { action: 'create', name: 'Ada', email });
+    await drain();
+    expect(received).toHaveLength(2);
+    expect(received.every((r) => r.valid)).toBe(true);
+    expect(received[1]!.headers['webhook-id']).toBe(received[0]!.headers['webhook-id']);
+    expect(received[0]!.headers['webhook-id']).toMatch(/^msg_/);
+    const payload = JSON.parse(received[1]!.body);
+    expect(payload).toMatchObject({ type: 'lead.created', data: { lead: { email, name: 'Ada' } } });
+    const [delivery] = await handle.store.listDeliveries(endpoint.id, 5);
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, last_status: 204 });
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('fails a delivery after the last retry, and 410 disables the endpoint', async () => {
+    const failing = await addEndpoint();
+    answers.push(500, 500, 500);
+    await runLeadsAction(await owner(), { action: 'create', name: 'Bo', email: `bo.${crypto.randomUUID()}@x.test` });
+    await drain();
+    expect((await handle.store.listDeliveries(failing.id, 5))[0]).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      last_error: 'HTTP 500',
+    });
+    await removeEndpoint(failing.id);
+
+    const gone = await addEndpoint();
+    answers.push(410);
+    await runLeadsAction(await owner(), { action: 'create', name: 'Cy', email: `cy.${crypto.randomUUID()}@x.test` });
+    await drain();
+    const [endpoint] = (await handle.store.listWebhookEndpoints(site.siteId)).filter((e) => e.id === gone.id);
+    expect(endpoint!.disabled_reason).toContain('410');
+    // Disabled: later events make no delivery for it.
+    await runLeadsAction(await owner(), { action: 'create', name: 'Di', email: `di.${crypto.randomUUID()}@x.test` });
+    expect(await handle.store.listDeliveries(gone.id, 5)).toHaveLength(1);
+    await removeEndpoint(gone.id);
+  });
+
+  it('refuses a private or loopback target unless the collector allows them', async () => {
+    const endpoint = await addEndpoint();
+    received.length = 0;
+    await runLeadsAction(await owner(), { action: 'create', name: 'Ed', email: `ed.${crypto.randomUUID()}@x.test` });
+    await deliverDue(handle.store, { allowPrivateTargets: false });
+    expect(received).toEqual([]);
+    expect((await handle.store.listDeliveries(endpoint.id, 5))[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: expect.stringContaining('private'),
+    });
+    const byName = await addEndpoint('standard', url.replace('127.0.0.1', 'localhost'));
+    await runLeadsAction(await owner(), { action: 'create', name: 'Fay', email: `fay.${crypto.randomUUID()}@x.test` });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await deliverDue(handle.store, { allowPrivateTargets: false });
+    expect(received).toEqual([]);
+    expect((await handle.store.listDeliveries(byName.id, 5))[0]!.last_error).toContain('private');
+    for (const address of [
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isPrivateAddress(address), address).toBe(true);
+    for (const address of ['93.184.216.34', '2606:4700::1111']) expect(isPrivateAddress(address), address).toBe(false);
+    await removeEndpoint(endpoint.id);
+    await removeEndpoint(byName.id);
+  });
+
+  it('sends Slack endpoints a readable message, with what the visitor typed escaped', async () => {
+    const endpoint = await addEndpoint('slack');
+    received.length = 0;
+    await runLeadsAction(await owner(), {
+      action: 'create',
+      name: '<!channel> Mallory',
+      email: `mallory.${crypto.randomUUID()}@x.test`,
+      company: 'Evil <https://evil.test|Corp>',
+    });
+    await deliverDue(handle.store, { ...options, dashboardUrl: 'https://leads.example.com/' });
+    expect(received).toHaveLength(1);
+    const { text } = JSON.parse(received[0]!.body);
+    expect(text).toContain('*New lead*: &lt;!channel&gt; Mallory');
+    expect(text).toContain('Evil &lt;https://evil.test|Corp&gt;');
+    expect(text).toMatch(/<https:\/\/leads\.example\.com\/leads\/[\w-]+\|Open the lead>/);
+    expect(received[0]!.headers['webhook-signature']).toBeUndefined();
+    await removeEndpoint(endpoint.id);
+  });
+});
