@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { LeadsError } from './core/errors.ts';
+import { startDeliveryLoop } from './core/notify/deliver.ts';
 import { forgetOldReceipts } from './core/upkeep.ts';
 import type { LeadStore } from './store/lead-store.ts';
 import type { AppOptions } from './web/options.ts';
@@ -29,6 +30,12 @@ export interface ServerOptions {
   /** JSON-line request log; defaults to stdout. */
   log?: (entry: Record<string, unknown>) => void;
   now?: () => Date;
+  /** Send the outbox's webhooks from this process (default true). */
+  deliverWebhooks?: boolean;
+  /** Let webhooks reach loopback and private addresses (receivers on the collector's own network). */
+  allowPrivateWebhookTargets?: boolean;
+  /** The collector's public address, for the lead links in Slack messages (default: the address it listens on). */
+  publicUrl?: string;
 }
 
 export const DEFAULT_IP_LIMIT: RateLimit = { burst: 60, perSecond: 2 };
@@ -107,11 +114,22 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const server = serve({ fetch, port: options.port ?? 8787, hostname: options.host ?? '127.0.0.1' }, (info) => {
       const { port } = info as AddressInfo;
       const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const deliveries =
+        options.deliverWebhooks === false
+          ? null
+          : startDeliveryLoop(options.store, {
+              allowPrivateTargets: options.allowPrivateWebhookTargets ?? false,
+              dashboardUrl: options.publicUrl ?? url,
+              // The error's kind only: a database error's text may quote values.
+              onError: (error) => options.log?.({ event: 'webhook_delivery_error', error: (error as Error)?.name }),
+            });
       resolve({
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        url,
         port,
         close: (graceMs = SHUTDOWN_GRACE_MS) =>
           new Promise<void>((done) => {
+            void deliveries?.stop();
             closing = true;
             const http = server as HttpServer;
             // Stop accepting. Requests in flight finish; a connection is closed as soon as it is idle (clients

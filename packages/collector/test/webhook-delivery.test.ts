@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
+import { createTestSite, startTestCollector, type TestSite } from '../../../test/support/collector.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { contextFor } from '../src/core/context.ts';
 import { deliverDue } from '../src/core/notify/deliver.ts';
@@ -178,5 +178,28 @@ describe('webhook delivery', () => {
     expect(text).toMatch(/<https:\/\/leads\.example\.com\/leads\/[\w-]+\|Open the lead>/);
     expect(received[0]!.headers['webhook-signature']).toBeUndefined();
     await removeEndpoint(endpoint.id);
+  });
+
+  it('runs in a collector on its own, moments after the change', async () => {
+    const collector = await startTestCollector(handle.store, { allowPrivateWebhookTargets: true });
+    try {
+      const endpoint = {
+        id: crypto.randomUUID(),
+        site_id: collector.site.siteId,
+        url,
+        format: 'standard' as const,
+        events: ['lead.status_changed'],
+        secret: SECRET,
+        created_at: new Date().toISOString(),
+      };
+      await handle.store.addWebhookEndpoint(endpoint);
+      received.length = 0;
+      const created = await collector.call('create', { name: 'Gil', email: `gil.${crypto.randomUUID()}@x.test` });
+      await collector.call('qualify', { lead_id: created.body.lead.id, status: 'qualified' });
+      for (let i = 0; i < 100 && received.length < 1; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received.map((r) => [JSON.parse(r.body).type, r.valid])).toEqual([['lead.status_changed', true]]);
+    } finally {
+      await collector.close();
+    }
   });
 });

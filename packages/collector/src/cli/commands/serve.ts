@@ -64,6 +64,8 @@ export async function serveCommand(args: string[]) {
     'ip-rate-limit': { type: 'string' },
     'site-rate-limit': { type: 'string' },
     'key-rate-limit': { type: 'string' },
+    'allow-private-webhook-targets': { type: 'boolean' },
+    'public-url': { type: 'string' },
   });
   const limits = {
     ipRateLimit: rateLimitOption('ip-rate-limit', values['ip-rate-limit']),
@@ -76,6 +78,8 @@ export async function serveCommand(args: string[]) {
     port: parsePort(values.port, 8787),
     ...(values.host ? { host: values.host } : {}),
     trustProxy: hops,
+    allowPrivateWebhookTargets: values['allow-private-webhook-targets'] === true,
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     ...Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined)),
   });
   pruneReceiptsHourly(store);
