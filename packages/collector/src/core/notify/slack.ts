@@ -23,13 +23,13 @@ const TITLES: Record<string, string> = {
 };
 
 /** Slack's escaping: a visitor's `<!channel>` or `<https://evil|link>` stays text, never a mention or a link. */
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function slackMessage(payload: string, dashboardUrl?: string): string {
   const { type, data } = JSON.parse(payload) as Payload;
   const { lead } = data;
-  const email = lead.email && escape(lead.email).replace(/\|/g, '');
-  const who = [escape(lead.name), email && `<mailto:${email}|${email}>`, lead.company && escape(lead.company)]
+  const email = lead.email && escapeText(lead.email).replace(/\|/g, '');
+  const who = [escapeText(lead.name), email && `<mailto:${email}|${email}>`, lead.company && escapeText(lead.company)]
     .filter(Boolean)
     .join(' · ');
   const lines = [`*${TITLES[type] ?? type}*: ${who}`];
