@@ -3,7 +3,9 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newWebhookSecret, signWebhook, verifyWebhook } from '../src/core/notify/standard-webhooks.ts';
 
-// The example of the Standard Webhooks spec and its reference libraries' tests (standard-webhooks/standard-webhooks).
+// The published test vector of the reference libraries (not in spec/standard-webhooks.md itself): github.com/
+// standard-webhooks/standard-webhooks, libraries/javascript/src/webhook.test.ts ("sign function works"), the same in
+// libraries/go/webhook_test.go and libraries/php/tests/WebhookTest.php.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const ID = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
 const TIMESTAMP = 1614265330;
