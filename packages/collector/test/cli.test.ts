@@ -118,6 +118,58 @@ describe('leadtrail CLI', () => {
     child.kill('SIGTERM');
   });
 
+  it('webhooks add (the secret printed once), list without secrets, remove; bad URLs and events refused', async () => {
+    const added = await run([
+      'webhooks',
+      'add',
+      '--site',
+      site.site_id,
+      '--url',
+      'https://hooks.example/lead',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(added.code).toBe(0);
+    const webhook = JSON.parse(added.stdout) as { webhook_id: string; secret: string };
+    expect(webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const slack = await run([
+      'webhooks',
+      'add',
+      '--site',
+      site.site_id,
+      '--url',
+      'https://hooks.slack.example/T0/B0/x',
+      '--format',
+      'slack',
+      '--event',
+      'lead.created',
+      '--db',
+      db,
+    ]);
+    expect(slack.stdout).toMatch(/signing secret whsec_\S+ {3}\(shown once\)/);
+    const listed = await run(['webhooks', 'list', '--site', site.site_id, '--json', '--db', db]);
+    const endpoints = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    expect(endpoints.map((e) => [e.format, e.events])).toEqual([
+      ['standard', null],
+      ['slack', ['lead.created']],
+    ]);
+    expect(listed.stdout).not.toContain('whsec_');
+    for (const bad of [
+      ['--url', 'ftp://hooks.example/'],
+      ['--url', 'https://user:pass@hooks.example/'],
+      ['--url', 'https://hooks.example/', '--event', 'lead.deleted'],
+      ['--url', 'https://hooks.example/', '--format', 'teams'],
+    ]) {
+      const refused = await run(['webhooks', 'add', '--site', site.site_id, ...bad, '--db', db]);
+      expect(refused.code, bad.join(' ')).toBe(2);
+    }
+    expect((await run(['webhooks', 'remove', webhook.webhook_id, '--db', db])).code).toBe(0);
+    expect((await run(['webhooks', 'remove', webhook.webhook_id, '--db', db])).code).toBe(2);
+    const after = JSON.parse((await run(['webhooks', 'list', '--site', site.site_id, '--json', '--db', db])).stdout);
+    expect(after).toHaveLength(1);
+  });
+
   it('takes the database from DATABASE_URL when --db is absent', async () => {
     const other = join(dir, 'env.db');
     await run(['sites', 'create', '--name', 'Env', '--json'], { DATABASE_URL: other });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `leadtrail` command: serve, sites, keys, migrate, mcp. */
+/** The `leadtrail` command: serve, sites, keys, webhooks, migrate, mcp. */
 import { LeadsError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -7,10 +7,12 @@ import { mcpCommand } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
+import { webhooksCommand } from './commands/webhooks.ts';
 
 const USAGE = `usage: leadtrail <command>
   serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy [N]]   N proxies of yours in front (bare: 1)
         [--ip-rate-limit 60/2] [--site-rate-limit 1000/200] [--key-rate-limit 1000/200]   BURST/PER_SECOND or off
+        [--allow-private-webhook-targets] [--public-url URL]   webhooks to your own network; the dashboard's address
   sites create --name NAME [--origin URL ...] [--json]
   sites list [--json]
   sites origins --site ID [--origin URL ...]   set the origins allowed to send from browsers
@@ -18,6 +20,9 @@ const USAGE = `usage: leadtrail <command>
   keys create --site ID [--kind secret|publishable] [--json]
   keys list --site ID [--json]
   keys revoke KEY_ID
+  webhooks add --site ID --url URL [--event TYPE ...] [--format standard|slack] [--json]   prints the secret once
+  webhooks list --site ID [--json]
+  webhooks remove WEBHOOK_ID
   migrate [--db PATH|URL]
   mcp --key lt_sk_... [--db PATH|URL]         the leads tool over MCP stdio (key also from LEADTRAIL_KEY)
 The database is --db, else DATABASE_URL, else ./data/leadtrail.db.`;
@@ -26,6 +31,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   sites: sitesCommand,
   keys: keysCommand,
+  webhooks: webhooksCommand,
   migrate: migrateCommand,
   mcp: mcpCommand,
 };

@@ -54,6 +54,7 @@ export interface DeliveryOutcome {
 export interface WebhookRows {
   addWebhookEndpoint(endpoint: Omit<WebhookEndpoint, 'disabled_at' | 'disabled_reason'>): Promise<void>;
   listWebhookEndpoints(siteId: string): Promise<WebhookEndpoint[]>;
+  getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null>;
   removeWebhookEndpoint(siteId: string, id: string): Promise<boolean>;
   disableWebhookEndpoint(id: string, reason: string, at: string): Promise<void>;
   /**

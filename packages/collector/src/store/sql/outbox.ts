@@ -83,6 +83,11 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
     return rows.map(rowToEndpoint);
   }
 
+  async getWebhookEndpoint(id: string) {
+    const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? rowToEndpoint(row) : null;
+  }
+
   async removeWebhookEndpoint(siteId: string, id: string) {
     const result = await this.db
       .deleteFrom('webhook_endpoints')
