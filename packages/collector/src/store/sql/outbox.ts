@@ -3,10 +3,8 @@ import type { Selectable } from 'kysely';
 import type { DeliveryOutcome, DueDelivery, OutboxEvent, OutboxRows, WebhookEndpoint, WebhookRows } from '../outbox.ts';
 import type { SqlDialect } from './dialect.ts';
 import type { Queryable } from './queryable.ts';
-import { toIso } from './rows.ts';
+import { toIso, toIsoOrNull } from './rows.ts';
 import type { WebhookEndpointsTable } from './schema.ts';
-
-const toIsoOrNull = (value: string | Date | null) => (value == null ? null : toIso(value));
 
 const rowToEndpoint = (row: Selectable<WebhookEndpointsTable>): WebhookEndpoint => ({
   id: row.id,

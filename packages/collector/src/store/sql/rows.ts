@@ -18,7 +18,7 @@ export const toIso = (value: string | Date): string =>
   value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 const touchOf = (value: unknown) => (decodeJson(value) as TouchDetails | null) ?? null;
 
-const toIsoOrNull = (value: string | Date | null): string | null => (value == null ? null : toIso(value));
+export const toIsoOrNull = (value: string | Date | null): string | null => (value == null ? null : toIso(value));
 
 /** A lead's attribution from its two touches; its channel is the first touch's. */
 export const attributionOf = (first: TouchDetails | null, latest: TouchDetails | null): Lead['attribution'] => ({
