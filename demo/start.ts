@@ -11,7 +11,7 @@ import {
   firstRunSite,
   isPostgresUrl,
   openStore,
-  pruneReceiptsHourly,
+  pruneHourly,
   resolveDb,
   startServer,
   stopOnSignals,
@@ -30,8 +30,9 @@ const demoKeyFile = join(isPostgresUrl(db) ? './data' : dirname(db), 'demo-key.j
 const demoOrigins = [`http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`];
 
 const store = await openStore(db);
-const collector = await startServer({ store, port });
-pruneReceiptsHourly(store);
+const smtpUrl = process.env.LEADTRAIL_SMTP_URL;
+const collector = await startServer({ store, port, ...(smtpUrl ? { smtpUrl } : {}) });
+pruneHourly(store);
 
 const first = await firstRunSite(store, demoOrigins);
 if (first) {

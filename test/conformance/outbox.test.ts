@@ -148,4 +148,102 @@ describeEachStore('webhook deliveries', (env) => {
       disabled_reason: 'gone (410)',
     });
   });
+
+  it('tracks an endpoint’s run of failures, resends a delivery from the start, and turns an endpoint back on', async () => {
+    const { api, handle } = env();
+    const target = endpoint(api.site.siteId);
+    await handle.store.addWebhookEndpoint(target);
+    await api.call('create', { name: 'Failing', email: uniqueEmail('failing') });
+    const start = Date.now();
+    const at = (s: number) => new Date(start + s * 1000).toISOString();
+    const [due] = await handle.store.claimDueDeliveries(at(1), at(60), 50);
+    expect(due!.endpoint.failing_since).toBeNull();
+    const outcome = (status: 'pending' | 'delivered' | 'failed', updated_at: string) => ({
+      status,
+      attempts: 1,
+      next_attempt_at: updated_at,
+      last_status: status === 'delivered' ? 200 : 503,
+      last_error: status === 'delivered' ? null : 'HTTP 503',
+      updated_at,
+    });
+    const failingSince = async () => (await handle.store.getWebhookEndpoint(target.id))!.failing_since;
+    await handle.store.recordDelivery(due!.event.id, target.id, outcome('pending', at(2)));
+    expect(await failingSince()).toBe(at(2));
+    // A later failure does not move the start of the run; a success ends it.
+    await handle.store.recordDelivery(due!.event.id, target.id, outcome('failed', at(3)));
+    expect(await failingSince()).toBe(at(2));
+    expect(await handle.store.retryDelivery(due!.event.id, target.id, at(4))).toBe(true);
+    expect(await handle.store.retryDelivery(due!.event.id, uuid(), at(4))).toBe(false);
+    expect((await handle.store.listDeliveries(target.id, 5))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    const [again] = await handle.store.claimDueDeliveries(at(5), at(60), 50);
+    expect(again!.event.id).toBe(due!.event.id);
+    expect(again!.endpoint.failing_since).toBe(at(2));
+    await handle.store.recordDelivery(due!.event.id, target.id, outcome('delivered', at(6)));
+    expect(await failingSince()).toBeNull();
+    await handle.store.disableWebhookEndpoint(target.id, 'testing', at(7));
+    expect(await handle.store.enableWebhookEndpoint(api.site.siteId, target.id)).toBe(true);
+    // Only the site's own endpoint.
+    expect(await handle.store.enableWebhookEndpoint(uuid(), target.id)).toBe(false);
+    expect(await handle.store.getWebhookEndpoint(target.id)).toMatchObject({
+      disabled_at: null,
+      disabled_reason: null,
+    });
+    await handle.store.removeWebhookEndpoint(api.site.siteId, target.id);
+  });
+
+  it('writes an event for named endpoints only, and prunes old events with nothing left to send', async () => {
+    const { api, handle } = env();
+    const siteId = api.site.siteId;
+    const [one, two, removed] = [endpoint(siteId), endpoint(siteId), endpoint(siteId)];
+    for (const e of [one, two, removed]) await handle.store.addWebhookEndpoint(e);
+    const old = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    const event = (name: string, created_at: string) => ({
+      id: `msg_${name}_${uuid().replace(/-/g, '')}`,
+      site_id: siteId,
+      type: 'webhook.test',
+      lead_id: null,
+      payload: '{}',
+      created_at,
+    });
+    const sent = event('sent', old);
+    const waiting = event('waiting', old);
+    const orphan = event('orphan', old);
+    const recent = event('recent', new Date().toISOString());
+    await handle.store.addOutboxEventFor([one.id], sent);
+    await handle.store.addOutboxEventFor([two.id], waiting);
+    await handle.store.addOutboxEventFor([removed.id], orphan);
+    await handle.store.addOutboxEventFor([one.id], recent);
+    expect((await handle.store.listDeliveries(one.id, 10)).map((d) => d.event_id).sort()).toEqual(
+      [sent.id, recent.id].sort(),
+    );
+    expect((await handle.store.listDeliveries(two.id, 10)).map((d) => d.event_id)).toEqual([waiting.id]);
+    await handle.store.recordDelivery(sent.id, one.id, {
+      status: 'delivered',
+      attempts: 1,
+      next_attempt_at: old,
+      last_status: 200,
+      last_error: null,
+      updated_at: old,
+    });
+    await handle.store.recordDelivery(recent.id, one.id, {
+      status: 'delivered',
+      attempts: 1,
+      next_attempt_at: old,
+      last_status: 200,
+      last_error: null,
+      updated_at: old,
+    });
+    // Removing an endpoint removes its deliveries (the foreign key holds after every migration).
+    await handle.store.removeWebhookEndpoint(siteId, removed.id);
+    const before = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    expect(await handle.store.pruneOutbox(before)).toBeGreaterThanOrEqual(2);
+    const left = (await handle.store.listOutboxEvents(siteId, { limit: 10_000 })).map((e) => e.id);
+    expect(left).not.toContain(sent.id);
+    expect(left).not.toContain(orphan.id);
+    expect(left).toContain(waiting.id);
+    expect(left).toContain(recent.id);
+    expect((await handle.store.listDeliveries(one.id, 10)).map((d) => d.event_id)).toEqual([recent.id]);
+    await handle.store.removeWebhookEndpoint(siteId, one.id);
+    await handle.store.removeWebhookEndpoint(siteId, two.id);
+  });
 });

@@ -9,7 +9,7 @@ export { runLeadsAction } from './core/run-action.ts';
 export { allowOrigins, createSiteWithKeys, firstRunSite } from './core/sites.ts';
 export {
   appOptions,
-  pruneReceiptsHourly,
+  pruneHourly,
   type RunningServer,
   type ServerOptions,
   startServer,

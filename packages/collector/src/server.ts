@@ -7,7 +7,8 @@ import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { createApp } from './app.ts';
 import { LeadsError } from './core/errors.ts';
 import { startDeliveryLoop } from './core/notify/deliver.ts';
-import { forgetOldReceipts } from './core/upkeep.ts';
+import { smtpMailer } from './core/notify/email.ts';
+import { forgetOldOutbox, forgetOldReceipts } from './core/upkeep.ts';
 import type { LeadStore } from './store/lead-store.ts';
 import type { AppOptions } from './web/options.ts';
 import { type RateLimit, RateLimiter } from './web/rate-limit.ts';
@@ -36,6 +37,10 @@ export interface ServerOptions {
   allowPrivateWebhookTargets?: boolean;
   /** The collector's public address, for the lead links in Slack messages (default: the address it listens on). */
   publicUrl?: string;
+  /** `smtp[s]://user:pass@host:port`: where the `email` endpoints' mails are sent from. */
+  smtpUrl?: string;
+  /** The mails' From (default: the SMTP user when it is an address, else leadtrail@ this host). */
+  smtpFrom?: string;
 }
 
 export const DEFAULT_IP_LIMIT: RateLimit = { burst: 60, perSecond: 2 };
@@ -115,12 +120,15 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       const { port } = info as AddressInfo;
       const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const mailer = options.smtpUrl ? smtpMailer(options.smtpUrl, options.smtpFrom) : null;
       const deliveries =
         options.deliverWebhooks === false
           ? null
           : startDeliveryLoop(options.store, {
               allowPrivateTargets: options.allowPrivateWebhookTargets ?? false,
               dashboardUrl: options.publicUrl ?? url,
+              mailer,
+              log: options.log ?? stdoutLog,
               // The error's kind only: a database error's text may quote values.
               onError: (error) => options.log?.({ event: 'webhook_delivery_error', error: (error as Error)?.name }),
             });
@@ -129,7 +137,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         port,
         close: (graceMs = SHUTDOWN_GRACE_MS) =>
           new Promise<void>((done) => {
-            void deliveries?.stop();
+            void deliveries?.stop().then(() => mailer?.close());
             closing = true;
             const http = server as HttpServer;
             // Stop accepting. Requests in flight finish; a connection is closed as soon as it is idle (clients
@@ -166,9 +174,9 @@ export function stopOnSignals(server: RunningServer, store: LeadStore, extra: ()
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** Forgets week-old idempotency receipts now and every hour (core/upkeep.ts). */
-export function pruneReceiptsHourly(store: LeadStore) {
-  const prune = () => forgetOldReceipts(store).catch(() => 0);
+/** Forgets week-old idempotency receipts and sent outbox events now and every hour (core/upkeep.ts). */
+export function pruneHourly(store: LeadStore) {
+  const prune = () => Promise.all([forgetOldReceipts(store).catch(() => 0), forgetOldOutbox(store).catch(() => 0)]);
   void prune();
   setInterval(prune, 3_600_000).unref();
 }

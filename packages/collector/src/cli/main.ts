@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `leadtrail` command: serve, sites, keys, webhooks, migrate, mcp. */
+/** The `leadtrail` command: serve, sites, keys, webhooks, notify, migrate, mcp. */
 import { LeadsError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { keysCommand } from './commands/keys.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { notifyCommand } from './commands/notify.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
 import { webhooksCommand } from './commands/webhooks.ts';
@@ -13,6 +14,7 @@ const USAGE = `usage: leadtrail <command>
   serve [--port 8787] [--host 127.0.0.1] [--db PATH|URL] [--trust-proxy [N]]   N proxies of yours in front (bare: 1)
         [--ip-rate-limit 60/2] [--site-rate-limit 1000/200] [--key-rate-limit 1000/200]   BURST/PER_SECOND or off
         [--allow-private-webhook-targets] [--public-url URL]   webhooks to your own network; the dashboard's address
+        [--smtp-url smtp[s]://user:pass@host:port] [--smtp-from ADDRESS]   mail server (also LEADTRAIL_SMTP_URL)
   sites create --name NAME [--origin URL ...] [--json]
   sites list [--json]
   sites origins --site ID [--origin URL ...]   set the origins allowed to send from browsers
@@ -22,7 +24,8 @@ const USAGE = `usage: leadtrail <command>
   keys revoke KEY_ID
   webhooks add --site ID --url URL [--event TYPE ...] [--format standard|slack] [--json]   prints the secret once
   webhooks list --site ID [--json]
-  webhooks remove WEBHOOK_ID
+  webhooks remove WEBHOOK_ID                  a webhook or an email recipient
+  notify email --site ID --to ADDRESS [--event TYPE ...] [--json]   mail new leads (or the events given) there
   migrate [--db PATH|URL]
   mcp --key lt_sk_... [--db PATH|URL]         the leads tool over MCP stdio (key also from LEADTRAIL_KEY)
 The database is --db, else DATABASE_URL, else ./data/leadtrail.db.`;
@@ -32,6 +35,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   sites: sitesCommand,
   keys: keysCommand,
   webhooks: webhooksCommand,
+  notify: notifyCommand,
   migrate: migrateCommand,
   mcp: mcpCommand,
 };

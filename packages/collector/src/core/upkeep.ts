@@ -8,6 +8,13 @@ export const RECEIPT_DAYS = 7;
 export const forgetOldReceipts = (store: LeadStore, nowMs = Date.now()) =>
   store.pruneReceipts(new Date(nowMs - RECEIPT_DAYS * 86_400_000).toISOString());
 
+/** How long the outbox keeps a sent (or given up) event: the dashboard's delivery log reaches this far back. */
+export const OUTBOX_DAYS = 7;
+
+/** Forgets outbox events older than OUTBOX_DAYS with nothing left to send; returns how many. */
+export const forgetOldOutbox = (store: LeadStore, nowMs = Date.now()) =>
+  store.pruneOutbox(new Date(nowMs - OUTBOX_DAYS * 86_400_000).toISOString());
+
 /** Whether the store answers: throws when it does not. */
 export async function storeHealth(store: LeadStore) {
   await store.ping();

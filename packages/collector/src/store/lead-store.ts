@@ -22,9 +22,9 @@ export type * from './sites.ts';
 export type * from './visitors.ts';
 
 /** Reads and writes of one unit of work; inside `transaction` they commit or roll back together. */
-export interface LeadOps extends LeadRows, VisitorRows, HistoryRows, ReceiptRows, OutboxRows {}
+export interface LeadOps extends LeadRows, VisitorRows, HistoryRows, ReceiptRows, OutboxRows, WebhookRows {}
 
-export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRows, SessionRows, WebhookRows {
+export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRows, SessionRows {
   readonly kind: 'sqlite' | 'postgres';
   /** Changes whenever sites or keys may have changed; null when the store cannot tell cheaply (look again). */
   configVersion(): string | null;

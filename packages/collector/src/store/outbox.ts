@@ -20,18 +20,23 @@ export interface OutboxRows {
   listOutboxEvents(siteId: string, opts: { limit: number }): Promise<OutboxEvent[]>;
 }
 
-/** A site's webhook endpoint: where events go, in which format, signed with its secret. */
+/**
+ * A site's endpoint: where events go and in which format: a Standard Webhooks receiver (signed with its secret), a
+ * Slack incoming webhook, or an email address (`mailto:` URL, sent through the collector's SMTP server).
+ */
 export interface WebhookEndpoint {
   id: string;
   site_id: string;
   url: string;
-  format: 'standard' | 'slack';
+  format: 'standard' | 'slack' | 'email';
   /** The event types it takes; null: all. */
   events: string[] | null;
   secret: string;
   created_at: string;
   disabled_at: string | null;
   disabled_reason: string | null;
+  /** When the first of an unbroken run of failed attempts was; null once one succeeds. */
+  failing_since: string | null;
 }
 
 /** A delivery claimed for an attempt: the event, where it goes, and how many attempts came before. */
@@ -52,16 +57,29 @@ export interface DeliveryOutcome {
 
 /** Endpoints and their deliveries. Writing an event (OutboxRows) makes one pending delivery per endpoint taking it. */
 export interface WebhookRows {
-  addWebhookEndpoint(endpoint: Omit<WebhookEndpoint, 'disabled_at' | 'disabled_reason'>): Promise<void>;
+  addWebhookEndpoint(
+    endpoint: Omit<WebhookEndpoint, 'disabled_at' | 'disabled_reason' | 'failing_since'>,
+  ): Promise<void>;
   listWebhookEndpoints(siteId: string): Promise<WebhookEndpoint[]>;
   getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null>;
   removeWebhookEndpoint(siteId: string, id: string): Promise<boolean>;
+  /** Turns the endpoint off; its pending deliveries fail with `reason`. */
   disableWebhookEndpoint(id: string, reason: string, at: string): Promise<void>;
+  /** Turns a disabled endpoint back on, its run of failures forgotten (deliveries from then on). */
+  enableWebhookEndpoint(siteId: string, id: string): Promise<boolean>;
+  /** Writes an event for the named endpoints only (a test send, a notice about another endpoint), pending for each. */
+  addOutboxEventFor(endpointIds: readonly string[], event: OutboxEvent): Promise<void>;
   /**
    * Claims up to `limit` deliveries due at `now`, moving their next attempt to `leaseUntil` (so no other collector
    * takes them meanwhile; on Postgres, rows another collector is claiming are skipped, not waited for).
    */
   claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DueDelivery[]>;
+  /** Records an attempt's outcome; the endpoint's `failing_since` starts on a failure and ends on a success. */
   recordDelivery(eventId: string, endpointId: string, outcome: DeliveryOutcome): Promise<void>;
+  /** The endpoint's latest deliveries, newest first. */
   listDeliveries(endpointId: string, limit: number): Promise<(DeliveryOutcome & { event_id: string; type: string })[]>;
+  /** Sends a delivery again from the start of the schedule (same event, same webhook-id); false when none. */
+  retryDelivery(eventId: string, endpointId: string, at: string): Promise<boolean>;
+  /** Forgets events written before `before` with nothing left to send, and their deliveries; answers how many events. */
+  pruneOutbox(before: string): Promise<number>;
 }

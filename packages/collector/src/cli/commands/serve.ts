@@ -1,4 +1,4 @@
-import { pruneReceiptsHourly, startServer, stopOnSignals } from '../../server.ts';
+import { pruneHourly, startServer, stopOnSignals } from '../../server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { parseRateLimit, type RateLimit } from '../../web/rate-limit.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
@@ -66,7 +66,14 @@ export async function serveCommand(args: string[]) {
     'key-rate-limit': { type: 'string' },
     'allow-private-webhook-targets': { type: 'boolean' },
     'public-url': { type: 'string' },
+    'smtp-url': { type: 'string' },
+    'smtp-from': { type: 'string' },
   });
+  const smtpUrl = values['smtp-url'] ?? process.env.LEADTRAIL_SMTP_URL;
+  const smtpFrom = values['smtp-from'] ?? process.env.LEADTRAIL_SMTP_FROM;
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
+    throw new UsageError('--smtp-url (or LEADTRAIL_SMTP_URL) must be smtp://user:pass@host:port or smtps://...');
+  }
   const limits = {
     ipRateLimit: rateLimitOption('ip-rate-limit', values['ip-rate-limit']),
     siteRateLimit: rateLimitOption('site-rate-limit', values['site-rate-limit']),
@@ -80,9 +87,11 @@ export async function serveCommand(args: string[]) {
     trustProxy: hops,
     allowPrivateWebhookTargets: values['allow-private-webhook-targets'] === true,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    ...(smtpUrl ? { smtpUrl } : {}),
+    ...(smtpFrom ? { smtpFrom } : {}),
     ...Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined)),
   });
-  pruneReceiptsHourly(store);
+  pruneHourly(store);
   stopOnSignals(server, store);
   process.stderr.write(`leadtrail: collector on ${server.url} (${store.kind})\n`);
 }

@@ -1,7 +1,7 @@
 /**
- * A site's webhook endpoints, as the CLI (and later the dashboard) manage them: added with a new secret shown once,
- * listed without it, removed. A URL must be http(s) and name a host; where it may point is checked at each send
- * (target-guard.ts), since what a name resolves to can change.
+ * A site's notification endpoints, as the CLI and the dashboard manage them: webhooks added with a new secret shown
+ * once, email recipients, listed without secrets, removed, turned back on. A webhook URL must be http(s) and name a
+ * host; where it may point is checked at each send (target-guard.ts), since what a name resolves to can change.
  */
 import type { LeadStore, WebhookEndpoint } from '../../store/lead-store.ts';
 import { LeadsError } from '../errors.ts';
@@ -10,6 +10,9 @@ import { OUTBOX_EVENT_TYPES } from '../outbox.ts';
 import { newWebhookSecret } from './standard-webhooks.ts';
 
 export const WEBHOOK_FORMATS = ['standard', 'slack'] as const;
+
+/** One address, as a mail's To takes it: no list, no display name, no line break. */
+const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/;
 
 export interface NewWebhook {
   url: string;
@@ -33,10 +36,7 @@ export async function addWebhook(store: LeadStore, siteId: string, webhook: NewW
   }
   const format = webhook.format ?? 'standard';
   if (!(WEBHOOK_FORMATS as readonly string[]).includes(format)) throw invalid('The format is standard or slack');
-  const unknown = (webhook.events ?? []).filter((e) => !(OUTBOX_EVENT_TYPES as readonly string[]).includes(e));
-  if (unknown.length) {
-    throw invalid(`Unknown event type ${unknown.join(', ')}: one of ${OUTBOX_EVENT_TYPES.join(', ')}`);
-  }
+  checkEvents(webhook.events);
   const secret = newWebhookSecret();
   const id = uuidv7();
   await store.addWebhookEndpoint({
@@ -49,6 +49,33 @@ export async function addWebhook(store: LeadStore, siteId: string, webhook: NewW
     created_at: new Date().toISOString(),
   });
   return { webhook_id: id, secret };
+}
+
+function checkEvents(events: string[] | undefined) {
+  const unknown = (events ?? []).filter((e) => !(OUTBOX_EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown.length) {
+    throw invalid(`Unknown event type ${unknown.join(', ')}: one of ${OUTBOX_EVENT_TYPES.join(', ')}`);
+  }
+}
+
+/** Mails the site's new leads (or the `events` given) to `address`; answers the endpoint's id. */
+export async function addEmailRecipient(store: LeadStore, siteId: string, address: string, events?: string[]) {
+  const to = address.trim();
+  if (to.length > 254 || !EMAIL.test(to))
+    throw invalid('The recipient must be one email address, like owner@example.com');
+  checkEvents(events);
+  const id = uuidv7();
+  await store.addWebhookEndpoint({
+    id,
+    site_id: siteId,
+    url: `mailto:${to}`,
+    format: 'email',
+    events: events?.length ? [...new Set(events)] : ['lead.created'],
+    // Unused by mail, but every endpoint has one.
+    secret: newWebhookSecret(),
+    created_at: new Date().toISOString(),
+  });
+  return { endpoint_id: id };
 }
 
 /** The site's endpoints, without their secrets. */

@@ -14,6 +14,7 @@ import { submissionsAndSessions } from './030-submissions-and-sessions.ts';
 import { attribution } from './040-attribution.ts';
 import { outbox } from './050-outbox.ts';
 import { webhooks } from './060-webhooks.ts';
+import { emailAndFailing } from './070-email-and-failing.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '040_attribution': attribution,
   '050_outbox': outbox,
   '060_webhooks': webhooks,
+  '070_email_and_failing': emailAndFailing,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

@@ -16,7 +16,10 @@ const rowToEndpoint = (row: Selectable<WebhookEndpointsTable>): WebhookEndpoint 
   created_at: toIso(row.created_at),
   disabled_at: toIsoOrNull(row.disabled_at),
   disabled_reason: row.disabled_reason,
+  failing_since: toIsoOrNull(row.failing_since),
 });
+
+const OUTBOX_COLUMNS = ['id', 'site_id', 'type', 'lead_id', 'payload', 'created_at'] as const;
 
 export class SqlOutbox implements OutboxRows, WebhookRows {
   constructor(
@@ -55,7 +58,7 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
   async listOutboxEvents(siteId: string, opts: { limit: number }): Promise<OutboxEvent[]> {
     const rows = await this.db
       .selectFrom('outbox')
-      .select(['id', 'site_id', 'type', 'lead_id', 'payload', 'created_at'])
+      .select(OUTBOX_COLUMNS)
       .where('site_id', '=', siteId)
       .orderBy('seq')
       .limit(opts.limit)
@@ -63,11 +66,30 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
     return rows.map((row) => ({ ...row, created_at: toIso(row.created_at) }));
   }
 
-  async addWebhookEndpoint(endpoint: Omit<WebhookEndpoint, 'disabled_at' | 'disabled_reason'>) {
+  async addOutboxEventFor(endpointIds: readonly string[], event: OutboxEvent) {
+    await this.db.insertInto('outbox').values(event).execute();
+    if (!endpointIds.length) return;
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values(
+        endpointIds.map((endpointId) => ({
+          event_id: event.id,
+          endpoint_id: endpointId,
+          site_id: event.site_id,
+          status: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: event.created_at,
+          updated_at: event.created_at,
+        })),
+      )
+      .execute();
+  }
+
+  async addWebhookEndpoint(endpoint: Omit<WebhookEndpoint, 'disabled_at' | 'disabled_reason' | 'failing_since'>) {
     const events = endpoint.events ? `,${endpoint.events.join(',')},` : null;
     await this.db
       .insertInto('webhook_endpoints')
-      .values({ ...endpoint, events, disabled_at: null, disabled_reason: null })
+      .values({ ...endpoint, events, disabled_at: null, disabled_reason: null, failing_since: null })
       .execute();
   }
 
@@ -109,6 +131,16 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
       .execute();
   }
 
+  async enableWebhookEndpoint(siteId: string, id: string) {
+    const result = await this.db
+      .updateTable('webhook_endpoints')
+      .set({ disabled_at: null, disabled_reason: null, failing_since: null })
+      .where('site_id', '=', siteId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DueDelivery[]> {
     let due = this.db
       .selectFrom('webhook_deliveries')
@@ -130,7 +162,7 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
     const [events, endpoints] = await Promise.all([
       this.db
         .selectFrom('outbox')
-        .select(['id', 'site_id', 'type', 'lead_id', 'payload', 'created_at'])
+        .select(OUTBOX_COLUMNS)
         .where(
           'id',
           'in',
@@ -169,6 +201,43 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
       .where('event_id', '=', eventId)
       .where('endpoint_id', '=', endpointId)
       .execute();
+    // A failure starts the run (when none is running); a success ends it.
+    const failed = outcome.status !== 'delivered';
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({ failing_since: failed ? outcome.updated_at : null })
+      .where('id', '=', endpointId)
+      .where('failing_since', failed ? 'is' : 'is not', null)
+      .execute();
+  }
+
+  async retryDelivery(eventId: string, endpointId: string, at: string) {
+    const result = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: at, updated_at: at })
+      .where('event_id', '=', eventId)
+      .where('endpoint_id', '=', endpointId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async pruneOutbox(before: string) {
+    const old = this.db.selectFrom('outbox').select('id').where('created_at', '<', before);
+    await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('status', '<>', 'pending')
+      .where('event_id', 'in', old)
+      .execute();
+    const result = await this.db
+      .deleteFrom('outbox')
+      .where('created_at', '<', before)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(selectFrom('webhook_deliveries as d').select('d.event_id').whereRef('d.event_id', '=', 'outbox.id')),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async listDeliveries(endpointId: string, limit: number) {

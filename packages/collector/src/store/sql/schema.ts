@@ -136,13 +136,15 @@ export interface WebhookEndpointsTable {
   id: string;
   site_id: string;
   url: string;
-  format: 'standard' | 'slack';
+  format: 'standard' | 'slack' | 'email';
   /** Event types it takes, as `,a,b,` (null: all). */
   events: string | null;
   secret: string;
   created_at: Timestamp;
   disabled_at: NullableTimestamp;
   disabled_reason: string | null;
+  /** When the first of an unbroken run of failed attempts was; null after a success. */
+  failing_since: NullableTimestamp;
 }
 
 export interface WebhookDeliveriesTable {
