@@ -129,6 +129,46 @@ describe('webhook delivery', () => {
     await removeEndpoint(gone.id);
   });
 
+  it('turns off an endpoint failing for 5 days and tells the site’s other endpoints, whatever events they take', async () => {
+    // Nothing listens on port 9: every attempt is a refused connection.
+    const dead = await addEndpoint('standard', 'http://127.0.0.1:9/hooks');
+    const slack = { ...(await addEndpoint('slack')) };
+    await handle.store.removeWebhookEndpoint(site.siteId, slack.id);
+    await handle.store.addWebhookEndpoint({ ...slack, events: ['lead.status_changed'] });
+    received.length = 0;
+    const logged: Record<string, unknown>[] = [];
+    let start = 0;
+    const at = (days: number) => () => new Date(start + days * 86_400_000);
+    const opts = {
+      allowPrivateTargets: true,
+      retryDelaysMs: [1, 1, 1, 1],
+      log: (e: Record<string, unknown>) => logged.push(e),
+    };
+    await runLeadsAction(await owner(), { action: 'create', name: 'Hal', email: `hal.${crypto.randomUUID()}@x.test` });
+    start = Date.now() + 1;
+    await deliverDue(handle.store, { ...opts, now: at(0) });
+    expect((await handle.store.getWebhookEndpoint(dead.id))!.failing_since).toBe(new Date(start).toISOString());
+    // Four days on, still failing: still on.
+    await deliverDue(handle.store, { ...opts, now: at(4) });
+    expect((await handle.store.getWebhookEndpoint(dead.id))!.disabled_at).toBeNull();
+    await deliverDue(handle.store, { ...opts, now: at(5.01) });
+    const off = await handle.store.getWebhookEndpoint(dead.id);
+    expect(off!.disabled_reason).toMatch(/^every attempt failed since \d{4}-\d\d-\d\d \(last: .*ECONNREFUSED/);
+    expect(logged).toEqual([
+      { event: 'webhook_disabled', webhook_id: dead.id, site_id: site.siteId, reason: off!.disabled_reason },
+    ]);
+    // The Slack endpoint (which takes only status changes) hears of it, and nothing of the lead.
+    await deliverDue(handle.store, { ...opts, now: at(5.02) });
+    expect(received).toHaveLength(1);
+    const { text } = JSON.parse(received[0]!.body);
+    expect(text).toContain('*A notification endpoint was turned off*');
+    expect(text).toContain('Endpoint: http://127.0.0.1:9/hooks');
+    expect(text).toContain('every attempt failed since');
+    expect(text).not.toContain('Hal');
+    await removeEndpoint(dead.id);
+    await removeEndpoint(slack.id);
+  });
+
   it('refuses a private or loopback target unless the collector allows them', async () => {
     const endpoint = await addEndpoint();
     received.length = 0;
