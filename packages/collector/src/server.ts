@@ -78,6 +78,7 @@ export function appOptions(options: ServerOptions): AppOptions {
     trustProxy: options.trustProxy ?? 0,
     trackerScript: existsSync(TRACKER_BUNDLE) ? readFileSync(TRACKER_BUNDLE, 'utf8') : null,
     log: options.log ?? stdoutLog,
+    canMail: Boolean(options.smtpUrl),
     ...(options.now ? { now: options.now } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { assetsApp } from './assets.ts';
 import { dashboardSecret } from './auth.ts';
 import type { DashEnv, Deps } from './context.ts';
 import { leadPagesApp } from './lead-pages.ts';
+import { notifyPagesApp } from './notify-pages.ts';
 import { errorPage } from './pages/error.ts';
 import { dashboardHeaders } from './security.ts';
 import { setupPagesApp } from './setup-pages.ts';
@@ -73,6 +74,7 @@ export function dashboardApp(options: AppOptions) {
   app.route('/', signInApp(deps));
   app.route('/', leadPagesApp(deps));
   app.route('/', setupPagesApp(deps));
+  app.route('/', notifyPagesApp(deps, { canMail: options.canMail ?? false }));
 
   app.onError((error, c) => {
     logUnexpected(c, options.log, error);

@@ -21,6 +21,8 @@ export interface AppOptions {
   /** The built tracker, served at /leadtrail.js; null when it has not been built. */
   trackerScript: string | null;
   log: (entry: Record<string, unknown>) => void;
+  /** Whether this collector sends mail (it was given an SMTP server): the notifications page says so. */
+  canMail?: boolean;
   now?: () => Date;
 }
 

@@ -19,6 +19,8 @@ export interface NewWebhook {
   format?: (typeof WEBHOOK_FORMATS)[number];
   /** Event types to send; none: all. */
   events?: string[];
+  /** The new endpoint's id (a form's, so sending it twice adds one); a new one when absent. */
+  id?: string;
 }
 
 const invalid = (message: string) => new LeadsError('invalid_input', message);
@@ -38,7 +40,7 @@ export async function addWebhook(store: LeadStore, siteId: string, webhook: NewW
   if (!(WEBHOOK_FORMATS as readonly string[]).includes(format)) throw invalid('The format is standard or slack');
   checkEvents(webhook.events);
   const secret = newWebhookSecret();
-  const id = uuidv7();
+  const id = webhook.id ?? uuidv7();
   await store.addWebhookEndpoint({
     id,
     site_id: siteId,
@@ -59,12 +61,17 @@ function checkEvents(events: string[] | undefined) {
 }
 
 /** Mails the site's new leads (or the `events` given) to `address`; answers the endpoint's id. */
-export async function addEmailRecipient(store: LeadStore, siteId: string, address: string, events?: string[]) {
+export async function addEmailRecipient(
+  store: LeadStore,
+  siteId: string,
+  address: string,
+  events?: string[],
+  id = uuidv7(),
+) {
   const to = address.trim();
   if (to.length > 254 || !EMAIL.test(to))
     throw invalid('The recipient must be one email address, like owner@example.com');
   checkEvents(events);
-  const id = uuidv7();
   await store.addWebhookEndpoint({
     id,
     site_id: siteId,
@@ -81,6 +88,36 @@ export async function addEmailRecipient(store: LeadStore, siteId: string, addres
 /** The site's endpoints, without their secrets. */
 export async function listWebhooks(store: LeadStore, siteId: string): Promise<Omit<WebhookEndpoint, 'secret'>[]> {
   return (await store.listWebhookEndpoints(siteId)).map(({ secret: _, ...endpoint }) => endpoint);
+}
+
+/** The site's endpoint with this id, or null (another site's endpoint is none of its business). */
+export async function siteEndpoint(store: LeadStore, siteId: string, id: string) {
+  const endpoint = /^[\da-f-]{36}$/i.test(id) ? await store.getWebhookEndpoint(id.toLowerCase()) : null;
+  return endpoint?.site_id === siteId ? endpoint : null;
+}
+
+/** Queues a `webhook.test` event for one endpoint of the site; false when the site has no such endpoint. */
+export async function sendTest(store: LeadStore, siteId: string, id: string): Promise<boolean> {
+  const endpoint = await siteEndpoint(store, siteId, id);
+  if (!endpoint) return false;
+  const now = new Date().toISOString();
+  const data = { webhook: { id: endpoint.id }, message: 'A test notification from leadtrail' };
+  await store.addOutboxEventFor([endpoint.id], {
+    id: `msg_${uuidv7().replace(/-/g, '')}`,
+    site_id: siteId,
+    type: 'webhook.test',
+    lead_id: null,
+    payload: JSON.stringify({ type: 'webhook.test', timestamp: now, data }),
+    created_at: now,
+  });
+  return true;
+}
+
+/** Sends one of the endpoint's deliveries again, from the start of the schedule (same webhook-id). */
+export async function resendDelivery(store: LeadStore, siteId: string, id: string, eventId: string) {
+  const endpoint = await siteEndpoint(store, siteId, id);
+  if (!endpoint || endpoint.disabled_at) return false;
+  return store.retryDelivery(eventId, endpoint.id, new Date().toISOString());
 }
 
 /** Removes an endpoint (its deliveries with it); false when there is none with this id. */

@@ -153,6 +153,12 @@ form.adopt button { padding: .1rem .5rem; font-size: .8rem; }
 .key-once { background: #fffbeb; border: 1px solid #fcd34d; border-radius: 8px; padding: .75rem; }
 .key-once code { overflow-wrap: anywhere; word-break: break-all; }
 .copy-row { display: flex; gap: .5rem; align-items: flex-start; }
+.bad { color: var(--danger); }
+.status-failed { color: var(--danger); }
+.status-delivered { color: var(--ok); }
+fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 .75rem; }
+label.check { display: inline-flex; gap: .3rem; align-items: center; margin-right: 1rem; }
+.endpoint .inline-form form { margin: 0; }
 .copy-row pre { flex: 1; min-width: 0; }
 
 @media (max-width: 720px) {

@@ -105,6 +105,14 @@ function keys(data: SetupPageData) {
 </section>`;
 }
 
+function notifications() {
+  return html`<section class="card" aria-labelledby="notify-h">
+  <h2 id="notify-h">Notifications</h2>
+  <p>Hear of each new lead at once: a signed webhook for your CRM or automation, a Slack channel, an email inbox.
+    <a href="/setup/notifications">Set up notifications</a>, send a test, see the latest deliveries.</p>
+</section>`;
+}
+
 function site(data: SetupPageData) {
   const { site } = data.owner;
   return html`<section class="card" aria-labelledby="site-h">
@@ -127,6 +135,7 @@ ${flash('ok', data.info)}${flash('error', data.error)}
 ${snippet(data)}
 ${origins(data)}
 ${keys(data)}
+${notifications()}
 ${site(data)}`,
   });
 }
