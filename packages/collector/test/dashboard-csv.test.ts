@@ -59,12 +59,21 @@ describe('csvCell', () => {
 
   it('neutralises text a spreadsheet would run as a formula', () => {
     expect(csvCell('=HYPERLINK("http://evil.test","x")')).toBe(`"'=HYPERLINK(""http://evil.test"",""x"")"`);
-    expect(csvCell('+1 555 0100')).toBe("'+1 555 0100");
     expect(csvCell('-2+3')).toBe("'-2+3");
+    expect(csvCell('+1+cmd|calc')).toBe("'+1+cmd|calc");
+    expect(csvCell('+A1')).toBe("'+A1");
+    expect(csvCell('+ ')).toBe("'+ ");
+    expect(csvCell('-1 555 0100 ext=2')).toBe("'-1 555 0100 ext=2");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell('\t=1')).toBe("'\t=1");
     expect(csvCell('\r=1')).toBe(`"'\r=1"`);
     expect(csvCell('a=1')).toBe('a=1');
+  });
+
+  it('writes phone numbers as typed: digits, spaces and ().- after a + name no function and no cell', () => {
+    for (const phone of ['+1 555 0100', '+44 (0)20 7946 0000', '+49-30-1234567', '+1.555.010.0100', '-5551234']) {
+      expect(csvCell(phone), phone).toBe(phone);
+    }
   });
 
   it('ends rows with CRLF', () => {
@@ -140,6 +149,6 @@ describe('exportStream', () => {
     const rows = parseCsv(await readAll(exportStream(async () => ({ leads: [one], has_more: false }))));
     const row = Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, rows[1]![i]]));
     expect(row).toMatchObject({ page_count: '2', pages: '/pricing /contact', time_spent: '95', visit_count: '2' });
-    expect(row.phone).toBe("'+1 555 0100");
+    expect(row.phone).toBe('+1 555 0100');
   });
 });

@@ -6,13 +6,18 @@ import type { Lead, TouchDetails } from '@leadtrail/protocol';
 
 /** A text cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A phone number (`+1 555 0100`, `-` or `(0)` inside): digits, spaces and `().-` after an optional `+`. Run as a
+ * formula it could name no function and no cell, so it is written as typed, not with a `'` in front.
+ */
+const PHONE_LIKE = /^\+?[\d ().-]*\d[\d ().-]*$/;
 
 /** One cell. Text that a spreadsheet would evaluate gets a leading `'`; numbers are written as they are. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text) && !PHONE_LIKE.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
