@@ -205,12 +205,43 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('qualifies the lead in one click, and the history records it', async () => {
+    expect(await page.textContent('.status-actions button.primary')).toBe('Qualify');
     await Promise.all([page.waitForURL(/done=status/), page.click('button:has-text("Qualify")')]);
     expect(await page.textContent('#lead-status')).toBe('qualified');
-    expect(await page.textContent('.flash.ok')).toBe('Status updated.');
+    expect(await page.textContent('.flash.ok')).toMatch(
+      /^Status changed from new to qualified\.\s+Undo \(back to new\)$/,
+    );
     expect(await page.locator('button:has-text("Qualify")').count()).toBe(0);
     const history = await page.$$eval('#history li', (els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ')));
     expect(history.at(-1)).toMatch(/^Status new → qualified /);
+    expect((await leadNow()).status).toBe('qualified');
+  });
+
+  it('moves forward with the primary button, asks before moving back, and undoes a change in one click', async () => {
+    // Qualified: the way forward is converting.
+    expect(await page.textContent('.status-actions button.primary')).toBe('Mark converted');
+    await Promise.all([page.waitForURL(/from=qualified/), page.click('.status-actions button.primary')]);
+    expect(await page.textContent('#lead-status')).toBe('converted');
+    // Converted is an end: no primary button, and going back asks first.
+    expect(await page.locator('.status-actions button.primary').count()).toBe(0);
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.click('.status-actions button:has-text("Mark new")');
+    await page.waitForTimeout(300);
+    expect((await leadNow()).status).toBe('converted');
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toBe('Move this converted lead back to new?');
+      void dialog.accept();
+    });
+    await Promise.all([page.waitForURL(/from=converted/), page.click('.status-actions button:has-text("Mark new")')]);
+    expect((await leadNow()).status).toBe('new');
+    // One click undoes it.
+    await Promise.all([
+      page.waitForURL(/from=new/),
+      page.click('.flash.undo button:has-text("Undo (back to converted)")'),
+    ]);
+    expect((await leadNow()).status).toBe('converted');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await Promise.all([page.waitForURL(/from=converted/), page.click('.status-actions button:has-text("Qualify")')]);
     expect((await leadNow()).status).toBe('qualified');
   });
 

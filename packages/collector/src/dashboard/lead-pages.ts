@@ -1,5 +1,5 @@
 /** The leads pages: the list (with counts and chart), the CSV export, one lead, its status and its notes. */
-import { LEAD_STATUSES, type LeadStatus } from '@leadtrail/protocol';
+import { LEAD_STATUSES, type LeadStatus, type QualifyResponse } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { chartData } from './chart.ts';
@@ -107,7 +107,10 @@ export function leadPagesApp(deps: Deps) {
   app.get('/leads/:id', guard, async (c) => {
     const detail = await leadDetail(ctxOf(c), c.req.param('id'));
     if (!detail) return notFound(c);
-    return c.html(leadPage({ owner: c.get('owner'), detail, info: DONE[c.req.query('done') ?? ''] ?? null }));
+    const from = c.req.query('from') ?? '';
+    const undoStatus = (LEAD_STATUSES as readonly string[]).includes(from) ? (from as LeadStatus) : null;
+    const info = DONE[c.req.query('done') ?? ''] ?? null;
+    return c.html(leadPage({ owner: c.get('owner'), detail, info, undoStatus }));
   });
 
   app.post('/leads/:id/status', guard, async (c) => {
@@ -124,14 +127,16 @@ export function leadPagesApp(deps: Deps) {
         400,
       );
     }
+    let from: LeadStatus | undefined;
     try {
-      await setStatus(ctxOf(c), id, status as LeadStatus);
+      const result = await setStatus(ctxOf(c), id, status as LeadStatus);
+      from = (result.body as QualifyResponse).status_change?.from;
     } catch (error) {
       if (error instanceof LeadsError && (error.code === 'not_found' || error.code === 'invalid_input'))
         return notFound(c);
       throw error;
     }
-    return c.redirect(`/leads/${id}?done=status`, 303);
+    return c.redirect(`/leads/${id}?done=status${from ? `&from=${from}` : ''}`, 303);
   });
 
   app.post('/leads/:id/notes', guard, async (c) => {

@@ -6,6 +6,7 @@
 import {
   LEAD_STATUSES,
   type LeadEvent,
+  type LeadStatus,
   MAX_NOTES,
   SUBMISSION_FIELDS,
   type Submission,
@@ -28,17 +29,54 @@ export interface LeadPageData {
   error?: string | null;
   /** Notes as typed, when saving them failed. */
   draftNotes?: string;
+  /** The status a change just left, for its Undo. */
+  undoStatus?: LeadStatus | null;
 }
+
+/** The way forward: new and contacted leads get qualified, qualified ones converted; converted and lost are ends. */
+const NEXT: Partial<Record<LeadStatus, LeadStatus>> = {
+  new: 'qualified',
+  contacted: 'qualified',
+  qualified: 'converted',
+};
+const LABELS: Record<LeadStatus, string> = {
+  new: 'Mark new',
+  contacted: 'Mark contacted',
+  qualified: 'Qualify',
+  converted: 'Mark converted',
+  lost: 'Mark lost',
+};
+/** Whether moving from one status to another goes back along new → contacted → qualified → converted. */
+export const isBackward = (from: LeadStatus, to: LeadStatus) =>
+  from === 'lost' || (to !== 'lost' && LEAD_STATUSES.indexOf(to) < LEAD_STATUSES.indexOf(from));
+
+const statusForm = (
+  owner: Owner,
+  leadId: string,
+  status: LeadStatus,
+  label: string,
+  attrs: { primary?: boolean; confirm?: string } = {},
+) =>
+  html`<form method="post" action="/leads/${leadId}/status"${attrs.confirm ? html` data-confirm="${attrs.confirm}"` : ''}>${csrfField(owner)}<input type="hidden" name="status" value="${status}"><button type="submit"${attrs.primary ? html` class="primary"` : ''}>${label}</button></form>`;
 
 function statusActions(owner: Owner, detail: LeadDetail) {
   const { lead } = detail;
-  const button = (status: (typeof LEAD_STATUSES)[number], label: string, primary = false) =>
-    html`<form method="post" action="/leads/${lead.id}/status">${csrfField(owner)}<input type="hidden" name="status" value="${status}"><button type="submit"${primary ? html` class="primary"` : ''}>${label}</button></form>`;
-  const others = LEAD_STATUSES.filter((s) => s !== lead.status && s !== 'qualified');
+  const next = NEXT[lead.status];
+  const others = LEAD_STATUSES.filter((s) => s !== lead.status && s !== next);
   return html`<div class="status-actions">
-  ${lead.status !== 'qualified' ? button('qualified', 'Qualify', true) : ''}
-  ${others.map((s) => button(s, `Mark ${s}`))}
+  ${next ? statusForm(owner, lead.id, next, LABELS[next], { primary: true }) : ''}
+  ${others.map((s) =>
+    statusForm(owner, lead.id, s, LABELS[s], {
+      ...(isBackward(lead.status, s) ? { confirm: `Move this ${lead.status} lead back to ${s}?` } : {}),
+    }),
+  )}
 </div>`;
+}
+
+/** The flash after a status change, with a one-click way back. */
+function undoFlash(owner: Owner, detail: LeadDetail, from: LeadStatus) {
+  return html`<div class="flash ok undo" role="status">Status changed from ${from} to ${detail.lead.status}.
+  ${statusForm(owner, detail.lead.id, from, `Undo (back to ${from})`)}</div>`;
 }
 
 function contact(detail: LeadDetail) {
@@ -234,7 +272,7 @@ export function leadPage(data: LeadPageData) {
     owner,
     nav: 'leads',
     body: html`<p class="small"><a href="/leads">← All leads</a></p>
-${flash('ok', data.info)}${flash('error', data.error)}
+${data.undoStatus && data.undoStatus !== data.detail.lead.status ? undoFlash(data.owner, data.detail, data.undoStatus) : flash('ok', data.info)}${flash('error', data.error)}
 <div class="lead-head">
   <h1>${detail.lead.name}</h1>
   <span id="lead-status">${statusBadge(detail.lead.status)}</span>
