@@ -39,7 +39,7 @@ if (first) {
   process.stderr.write(
     [
       '',
-      'leadtrail: first run, so a site was created. Its keys are shown this once (only their hashes are stored):',
+      'leadtrail: first run, so a site was created. Its secret key is shown this once (only its hash is stored):',
       `  site id          ${first.site.id}`,
       `  secret key       ${first.secret_key}`,
       `  publishable key  ${first.publishable_key}`,

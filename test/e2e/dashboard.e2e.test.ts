@@ -6,8 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createApiKey, runLeadsAction } from '@leadtrail/collector';
+import { allowOrigins, createApiKey, runLeadsAction } from '@leadtrail/collector';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../packages/collector/src/dashboard/csv.ts';
@@ -315,12 +317,58 @@ describe('the dashboard in Chromium', () => {
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ success: false, error: { code: 'invalid_api_key' } });
 
-    await page.selectOption('#kind', 'publishable');
+    // A reload of the answer that showed a secret key sends the form again: no second key.
+    const keysBefore = (await world.handle.store.listApiKeys(world.site.siteId)).length;
+    await page.selectOption('#kind', 'secret');
     await page.click('button:has-text("Create key")');
-    const publishable = (await page.textContent('#new-key-value'))!;
+    expect(await page.textContent('#new-key-value')).toMatch(/^lt_sk_/);
+    await page.reload();
+    expect(await page.locator('#new-key-value').count()).toBe(0);
+    expect(await page.textContent('.flash.ok')).toMatch(/^This form created the secret key lt_sk_\S+… already/);
+    expect((await world.handle.store.listApiKeys(world.site.siteId)).length).toBe(keysBefore + 1);
+
+    // A new publishable key: the page reloads to show the whole tag with it, and a reload creates nothing.
+    await page.goto(url('/setup'));
+    await page.selectOption('#kind', 'publishable');
+    await Promise.all([page.waitForURL(/done=publishable/), page.click('button:has-text("Create key")')]);
+    const newest = (await world.handle.store.listApiKeys(world.site.siteId))
+      .filter((k) => k.kind === 'publishable')
+      .at(-1)!;
+    expect(newest.token).toMatch(/^lt_pk_/);
     expect(await page.textContent('#script-tag')).toBe(
-      `<script src="${world.collectorUrl}/leadtrail.js" data-key="${publishable}" defer></script>`,
+      `<script src="${world.collectorUrl}/leadtrail.js" data-key="${newest.token}" defer></script>`,
     );
+    await page.reload();
+    expect((await world.handle.store.listApiKeys(world.site.siteId)).length).toBe(keysBefore + 2);
+  });
+
+  it('gives a tag that works when pasted into a page as it is', async () => {
+    await page.goto(url('/setup'));
+    const tag = (await page.textContent('#script-tag'))!;
+    const site = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><title>Pasted</title>${tag}</head><body>
+<form id="f" action="#"><input type="email" name="email"><input name="name"><button>Send</button></form>
+</body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    await allowOrigins(world.handle.store, world.site.siteId, [origin]);
+    const email = `pasted.${Date.now()}@tag.test`;
+    const visitor = await browser.newPage();
+    try {
+      await visitor.goto(origin);
+      await visitor.waitForFunction(() => 'leadtrail' in window);
+      await visitor.fill('input[name=email]', email);
+      await visitor.fill('input[name=name]', 'Pasted Tag');
+      await visitor.click('button');
+      const lead = await world.waitForLead(email, 15_000);
+      expect(lead).toMatchObject({ email, name: 'Pasted Tag' });
+    } finally {
+      await visitor.close();
+      site.closeAllConnections();
+      site.close();
+    }
   });
 
   it('refuses a change without the CSRF token, or from another origin; nothing changes', async () => {
@@ -368,6 +416,8 @@ describe('the dashboard in Chromium', () => {
       ownerUserId: crypto.randomUUID(),
       keyKind: 'secret' as const,
     };
+    const listed = await runLeadsAction(ctx, { action: 'list', limit: 1 });
+    const total = 1100 + (listed.body as { data: { pagination: { total: number } } }).data.pagination.total;
     for (let i = 0; i < 1100; i++) {
       await runLeadsAction(ctx, {
         action: 'create',
@@ -379,16 +429,16 @@ describe('the dashboard in Chromium', () => {
     const response = await page.request.get(url('/leads/export.csv'));
     expect(response.status()).toBe(200);
     const rows = parseCsv(await response.text());
-    expect(rows).toHaveLength(1 + 1101);
-    expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(1101);
+    expect(rows).toHaveLength(1 + total);
+    expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(total);
     expect(rows.filter((r) => r[1]?.startsWith('=')).length).toBe(0);
     expect(rows.filter((r) => r[1]?.startsWith("'=cmd")).length).toBe(11);
 
     await page.goto(url('/leads'));
     expect(await page.locator('tbody tr').count()).toBe(50);
-    expect(await page.textContent('.pager')).toContain('1–50 of 1101');
+    expect(await page.textContent('.pager')).toContain(`1–50 of ${total}`);
     await Promise.all([page.waitForURL(/page=2/), page.click('a[rel=next]')]);
-    expect(await page.textContent('.pager')).toContain('51–100 of 1101');
+    expect(await page.textContent('.pager')).toContain(`51–100 of ${total}`);
     await Promise.all([page.waitForURL(/sort=name/), page.click('th a:has-text("Name")')]);
     const first = await page.textContent('tbody tr:first-child .lead-name');
     expect(first).toBe("=cmd|' /C calc'!A0");

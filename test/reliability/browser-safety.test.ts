@@ -266,15 +266,25 @@ describe('origins, keys and bodies', () => {
     expect(mcp.status).toBe(403);
   });
 
-  it('keeps keys as SHA-256 hashes only, and refuses a key that differs anywhere, alike', async () => {
+  it('keeps secret keys as SHA-256 hashes only (publishable ones, public, also whole), and refuses a key that differs anywhere, alike', async () => {
     const dump = await handle.dump();
-    const text = JSON.stringify(dump);
     const site: TestSite = c.site;
     for (const key of [site.secretKey, site.publishableKey]) {
-      expect(text).not.toContain(key);
-      expect(text).not.toContain(key.slice(6));
       expect(dump.api_keys.map((k) => k.hash)).toContain(createHash('sha256').update(key).digest('hex'));
     }
+    // The secret key's random part is nowhere in the database; the publishable key only in its own row's token.
+    const text = JSON.stringify(dump);
+    expect(text).not.toContain(site.secretKey.slice(6));
+    expect(dump.api_keys.filter((k) => k.kind === 'secret' && k.token !== null)).toEqual([]);
+    const own = dump.api_keys.filter((k) => k.site_id === site.siteId);
+    expect(own.map((k) => [k.kind, k.token])).toEqual(
+      expect.arrayContaining([
+        ['secret', null],
+        ['publishable', site.publishableKey],
+      ]),
+    );
+    const tokenless = { ...dump, api_keys: dump.api_keys.map(({ token: _, ...key }) => key) };
+    expect(JSON.stringify(tokenless)).not.toContain(site.publishableKey.slice(6));
     // A key one character off at the start or at the end: the same 401, the same body.
     const flip = (ch: string) => (ch === 'A' ? 'B' : 'A');
     const s = site.secretKey;

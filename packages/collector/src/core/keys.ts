@@ -1,4 +1,8 @@
-/** API keys: random, shown once, stored as a SHA-256 hash. `lt_sk_` secret, `lt_pk_` publishable. */
+/**
+ * API keys: random, stored as a SHA-256 hash and looked up by it. `lt_sk_` secret keys are shown once, when created.
+ * `lt_pk_` publishable keys are public by design (every page of the site carries one in its script tag), so they are
+ * also kept whole, for the setup page to show a working tag at any time.
+ */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKey, KeyKind, LeadStore, Site } from '../store/lead-store.ts';
 
@@ -10,15 +14,16 @@ export const hashKey = (key: string) => createHash('sha256').update(key).digest(
 export const keyKindOf = (key: string): KeyKind | null =>
   key.startsWith(PREFIX.secret) ? 'secret' : key.startsWith(PREFIX.publishable) ? 'publishable' : null;
 
-export async function createApiKey(store: LeadStore, siteId: string, kind: KeyKind) {
+export async function createApiKey(store: LeadStore, siteId: string, kind: KeyKind, id: string = crypto.randomUUID()) {
   const key = `${PREFIX[kind]}${randomBytes(24).toString('base64url')}`;
   const record = await store.createApiKey({
-    id: crypto.randomUUID(),
+    id,
     site_id: siteId,
     kind,
     // Enough to tell keys apart in a list, too little to guess the rest.
     prefix: key.slice(0, PREFIX[kind].length + 6),
     hash: hashKey(key),
+    token: kind === 'publishable' ? key : null,
     created_at: new Date().toISOString(),
     revoked_at: null,
   });

@@ -74,12 +74,19 @@ export async function allowOrigins(store: LeadStore, siteId: string, values: rea
   if (missing.length) await setOrigins(store, site.id, [...site.allowed_origins, ...missing]);
 }
 
-export async function createKey(store: LeadStore, siteId: string, kind: KeyKind) {
+/** A new key of the site; `id` (a form's) makes creating it twice create one (the second answers `null`). */
+export async function createKey(store: LeadStore, siteId: string, kind: KeyKind, id?: string) {
   if (kind !== 'secret' && kind !== 'publishable') {
     throw invalidInput([{ path: 'kind', message: 'must be secret or publishable' }]);
   }
   const site = await siteOf(store, siteId);
-  return createApiKey(store, site.id, kind);
+  return createApiKey(store, site.id, kind, id);
+}
+
+/** The newest live publishable key kept whole: the one the setup page's script tag carries. */
+export async function scriptTagKey(store: LeadStore, siteId: string): Promise<string | null> {
+  const keys = await store.listApiKeys(siteId);
+  return keys.filter((k) => k.kind === 'publishable' && !k.revoked_at && k.token).at(-1)?.token ?? null;
 }
 
 export async function listKeys(store: LeadStore, siteId: string): Promise<ApiKey[]> {

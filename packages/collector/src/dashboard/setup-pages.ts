@@ -1,7 +1,7 @@
 /** The setup page and its changes: allowed origins, creating and revoking keys. All rules are the core's. */
 import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
-import { createKey, hasOwnerPassword, listKeys, revokeKey, setOrigins } from '../core/sites.ts';
+import { createKey, hasOwnerPassword, listKeys, revokeKey, scriptTagKey, setOrigins } from '../core/sites.ts';
 import type { KeyKind } from '../store/lead-store.ts';
 import { clearSessionCookie, type DashContext, type DashEnv, type Deps, formText } from './context.ts';
 import { requireOwner } from './guard.ts';
@@ -11,7 +11,10 @@ import { publicOrigin } from './security.ts';
 const DONE: Record<string, string> = {
   origins: 'Allowed origins saved.',
   revoked: 'Key revoked.',
+  publishable: 'Publishable key created: the script tag above carries it.',
 };
+
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
 
 /** A refusal of the core as a sentence for the page; anything else is not ours to explain. */
 function refusal(error: unknown): { message: string; status: 400 | 409 } | null {
@@ -32,14 +35,17 @@ export function setupPagesApp(deps: Deps) {
 
   async function render(c: DashContext, extra: Partial<SetupPageData> = {}, status: 200 | 201 | 400 | 409 = 200) {
     const owner = c.get('owner');
-    const [keys, hasPassword] = await Promise.all([
+    const [keys, hasPassword, tagKey] = await Promise.all([
       listKeys(store, owner.site.id),
       hasOwnerPassword(store, owner.site.id),
+      scriptTagKey(store, owner.site.id),
     ]);
     const data: SetupPageData = {
       owner,
       keys,
       hasPassword,
+      tagKey,
+      newKeyId: crypto.randomUUID(),
       collectorOrigin: publicOrigin(c, deps.options.trustProxy),
       ...extra,
     };
@@ -65,8 +71,21 @@ export function setupPagesApp(deps: Deps) {
     if (kind !== 'secret' && kind !== 'publishable') {
       return render(c, { error: 'Choose a secret or a publishable key.' }, 400);
     }
-    const { key } = await createKey(store, c.get('owner').site.id, kind);
-    // The page answering the POST is the only place the key is ever shown (it is stored hashed).
+    // The form's own id becomes the key's: sending it again (a reload of the answer) creates no second key.
+    const id = formText(c.get('form'), 'request');
+    if (!UUID.test(id)) return render(c, { error: 'The form is out of date: reload the page.' }, 400);
+    const siteId = c.get('owner').site.id;
+    const earlier = await store.findApiKey(id);
+    if (earlier) {
+      if (earlier.site_id !== siteId) return render(c, { error: 'The form is out of date: reload the page.' }, 400);
+      if (earlier.kind === 'publishable') return c.redirect('/setup?done=publishable#snippet-h', 303);
+      return render(c, {
+        info: `This form created the secret key ${earlier.prefix}… already. Its full value was shown once, on the answer to that form, and is not kept: if you did not copy it, revoke it and create another.`,
+      });
+    }
+    const { key } = await createKey(store, siteId, kind, id);
+    if (kind === 'publishable') return c.redirect('/setup?done=publishable#snippet-h', 303);
+    // The page answering the POST is the only place a secret key is ever shown (it is stored hashed).
     return render(c, { created: { key, kind } }, 201);
   });
 

@@ -15,6 +15,11 @@ export interface ApiKey {
   site_id: string;
   kind: KeyKind;
   prefix: string;
+  /**
+   * The whole key, kept for publishable keys (public by design: every page of the site carries one) so the script tag
+   * can be shown again; always null for secret keys, which are stored hashed only.
+   */
+  token: string | null;
   created_at: string;
   revoked_at: string | null;
 }

@@ -1,6 +1,7 @@
 /**
- * Setup: the site's allowed origins (edit), its keys (create, revoke), and the script tag to paste into pages.
- * Keys are stored hashed, so a new key is shown once, on the answer to its creation, and never again.
+ * Setup: the script tag to paste into pages (whole, with the site's newest publishable key), the site's allowed
+ * origins (edit), its keys (create, revoke). A secret key is stored hashed, so it is shown once, on the answer to its
+ * creation; publishable keys are public by design and kept whole.
  */
 import { html } from 'hono/html';
 import type { ApiKey } from '../../store/lead-store.ts';
@@ -12,9 +13,13 @@ export interface SetupPageData {
   owner: Owner;
   keys: ApiKey[];
   hasPassword: boolean;
+  /** The newest live publishable key kept whole (null: none is). */
+  tagKey: string | null;
+  /** The id the new-key form creates its key with (sending the form twice creates one). */
+  newKeyId: string;
   /** The collector's public origin, where pages load the script from. */
   collectorOrigin: string;
-  /** A key just created: shown this once. */
+  /** A secret key just created: shown this once. */
   created?: { key: string; kind: ApiKey['kind'] } | null;
   info?: string | null;
   error?: string | null;
@@ -26,21 +31,21 @@ export const scriptTag = (collectorOrigin: string, publishableKey: string) =>
   `<script src="${collectorOrigin}/leadtrail.js" data-key="${publishableKey}" defer></script>`;
 
 function snippet(data: SetupPageData) {
-  const fresh = data.created?.kind === 'publishable' ? data.created.key : null;
-  const live = data.keys.find((k) => k.kind === 'publishable' && !k.revoked_at);
-  const key = fresh ?? (live ? `${live.prefix}…` : 'lt_pk_…');
+  const livePublishable = data.keys.some((k) => k.kind === 'publishable' && !k.revoked_at);
   return html`<section class="card" aria-labelledby="snippet-h">
   <h2 id="snippet-h">Script tag</h2>
-  <p>Paste this into the <code>&lt;head&gt;</code> of every page of your site. Forms are captured when sent; the
-    visitor's pages stay in their browser until then.</p>
-  <div class="copy-row"><pre id="script-tag">${scriptTag(data.collectorOrigin, key)}</pre>
-    <button type="button" data-copy="script-tag" hidden>Copy</button></div>
   ${
-    fresh
-      ? html`<p class="small">This tag holds the publishable key you just created, in full.</p>`
-      : html`<p class="muted small">Keys are stored hashed, so the full key is shown once, when it is created: use the
-    tag you copied then, or create a publishable key below to get a complete tag. Publishable keys can only send
-    leads from your allowed origins.</p>`
+    data.tagKey
+      ? html`<p>Paste this into the <code>&lt;head&gt;</code> of every page of your site. Forms are captured when sent;
+    the visitor's pages stay in their browser until then.</p>
+  <div class="copy-row"><pre id="script-tag">${scriptTag(data.collectorOrigin, data.tagKey)}</pre>
+    <button type="button" data-copy="script-tag" hidden>Copy</button></div>
+  <p class="muted small">Publishable keys can only send leads from your allowed origins, and read nothing back.</p>`
+      : html`<p id="no-tag">${
+          livePublishable
+            ? 'This site’s live publishable keys are stored as hashes only, so no tag can be shown with them.'
+            : 'This site has no live publishable key.'
+        } Create a publishable key below: the tag then shows here, whole.</p>`
   }
 </section>`;
 }
@@ -95,6 +100,7 @@ function keys(data: SetupPageData) {
   </table></div>
   <form class="inline-form" method="post" action="/setup/keys">
     ${csrfField(owner)}
+    <input type="hidden" name="request" value="${data.newKeyId}">
     <label class="muted small" for="kind">New key</label>
     <select id="kind" name="kind">
       <option value="publishable">publishable</option>

@@ -15,6 +15,7 @@ import { attribution } from './040-attribution.ts';
 import { outbox } from './050-outbox.ts';
 import { webhooks } from './060-webhooks.ts';
 import { emailAndFailing } from './070-email-and-failing.ts';
+import { publishableKeyTokens } from './080-publishable-key-tokens.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '050_outbox': outbox,
   '060_webhooks': webhooks,
   '070_email_and_failing': emailAndFailing,
+  '080_publishable_key_tokens': publishableKeyTokens,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

@@ -25,6 +25,8 @@ export interface ApiKeysTable {
   kind: 'secret' | 'publishable';
   prefix: string;
   hash: string;
+  /** The whole key, for publishable keys only (public by design); null for secret keys. */
+  token: string | null;
   created_at: Timestamp;
   revoked_at: NullableTimestamp;
 }

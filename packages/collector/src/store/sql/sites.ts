@@ -89,6 +89,7 @@ export class SqlSites implements SiteRows {
         'api_keys.site_id',
         'api_keys.kind',
         'api_keys.prefix',
+        'api_keys.token',
         'api_keys.hash',
         'api_keys.created_at',
         'api_keys.revoked_at',
@@ -111,6 +112,7 @@ export class SqlSites implements SiteRows {
       site_id: row.site_id,
       kind: row.kind,
       prefix: row.prefix,
+      token: row.token,
       created_at: toIso(row.created_at),
       revoked_at: null,
     };
@@ -121,7 +123,7 @@ export class SqlSites implements SiteRows {
     if (!isUuid(siteId)) return [];
     const rows = await this.db
       .selectFrom('api_keys')
-      .select(['id', 'site_id', 'kind', 'prefix', 'created_at', 'revoked_at'])
+      .select(['id', 'site_id', 'kind', 'prefix', 'token', 'created_at', 'revoked_at'])
       .where('site_id', '=', siteId)
       .orderBy('created_at')
       .execute();
@@ -159,7 +161,7 @@ export class SqlSites implements SiteRows {
     if (!isUuid(id)) return null;
     const row = await this.db
       .selectFrom('api_keys')
-      .select(['id', 'site_id', 'kind', 'prefix', 'created_at', 'revoked_at'])
+      .select(['id', 'site_id', 'kind', 'prefix', 'token', 'created_at', 'revoked_at'])
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? keyOf(row) : null;
