@@ -115,6 +115,10 @@ describe('leadtrail CLI', () => {
     expect((await call()).status).toBe(401);
     const listed = await run(['keys', 'list', '--site', site.site_id, '--db', db]);
     expect(listed.stdout).toMatch(new RegExp(`${key.id}.*revoked`));
+    // Publishable keys are listed whole (public by design), secret keys by their prefix only.
+    expect(listed.stdout).toContain(site.publishable_key);
+    expect(listed.stdout).not.toContain(key.key);
+    expect(listed.stdout).not.toContain(site.secret_key);
     child.kill('SIGTERM');
   });
 

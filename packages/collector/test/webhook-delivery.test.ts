@@ -11,6 +11,7 @@ import { createTestSite, startTestCollector, type TestSite } from '../../../test
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { contextFor } from '../src/core/context.ts';
 import { deliverDue } from '../src/core/notify/deliver.ts';
+import { postWebhook } from '../src/core/notify/send.ts';
 import { isPrivateAddress } from '../src/core/notify/target-guard.ts';
 import { runLeadsAction } from '../src/core/run-action.ts';
 
@@ -167,6 +168,26 @@ describe('webhook delivery', () => {
     expect(text).not.toContain('Hal');
     await removeEndpoint(dead.id);
     await removeEndpoint(slack.id);
+  });
+
+  it('gives up on a receiver that trickles its answer past the time limit, whatever it sends meanwhile', async () => {
+    const trickle = createServer((_req, res) => {
+      res.writeHead(200);
+      const drip = setInterval(() => res.write('.'), 100);
+      res.on('close', () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await postWebhook(`http://127.0.0.1:${(trickle.address() as AddressInfo).port}/`, {}, '{}', {
+        allowPrivate: true,
+        timeoutMs: 500,
+      });
+      // The receiver never stops: without a bound on the whole attempt (not only the socket's idle time) this hangs.
+      expect(result).toEqual({ error: 'timed out' });
+    } finally {
+      trickle.closeAllConnections();
+      trickle.close();
+    }
   });
 
   it('refuses a private or loopback target unless the collector allows them', async () => {

@@ -21,7 +21,7 @@ export async function keysCommand(args: string[]) {
         throw new UsageError('keys create needs --site ID of a site');
       const { key, record } = await createKey(store, values.site, kind);
       if (values.json) console.log(JSON.stringify({ id: record.id, kind, key }));
-      else console.log(`${kind} key ${record.id}: ${key}   (shown once)`);
+      else console.log(`${kind} key ${record.id}: ${key}${kind === 'secret' ? '   (shown once)' : ''}`);
     } else if (sub === 'list') {
       if (!values.site) throw new UsageError('keys list needs --site ID');
       if (!(await getSite(store, values.site))) throw new UsageError(`no site ${values.site}`);
@@ -30,7 +30,7 @@ export async function keysCommand(args: string[]) {
       else
         for (const k of keys) {
           console.log(
-            `${k.id}  ${k.kind.padEnd(11)}  ${k.prefix}…  ${k.revoked_at ? `revoked ${k.revoked_at}` : 'live'}`,
+            `${k.id}  ${k.kind.padEnd(11)}  ${k.token ?? `${k.prefix}…`}  ${k.revoked_at ? `revoked ${k.revoked_at}` : 'live'}`,
           );
         }
     } else if (sub === 'revoke') {

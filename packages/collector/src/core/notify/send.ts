@@ -44,6 +44,13 @@ export function postWebhook(
         response.on('error', (error) => resolve({ error: error.message }));
       },
     );
+    // `timeout` above is the socket's idle time only: a receiver trickling its answer a byte at a time would keep the
+    // attempt (and its delivery loop) going past the lease. This caps the whole attempt.
+    const deadline = setTimeout(() => {
+      resolve({ error: 'timed out' });
+      request.destroy(new Error('timed out'));
+    }, options.timeoutMs ?? SEND_TIMEOUT_MS);
+    request.on('close', () => clearTimeout(deadline));
     request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', (error) => resolve({ error: error.message }));
     request.end(body);
