@@ -417,7 +417,7 @@ describe('the dashboard in Chromium', () => {
       keyKind: 'secret' as const,
     };
     const listed = await runLeadsAction(ctx, { action: 'list', limit: 1 });
-    const total = 1100 + (listed.body as { data: { pagination: { total: number } } }).data.pagination.total;
+    const total = 1100 + (listed.body as unknown as { data: { pagination: { total: number } } }).data.pagination.total;
     for (let i = 0; i < 1100; i++) {
       await runLeadsAction(ctx, {
         action: 'create',

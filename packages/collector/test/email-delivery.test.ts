@@ -5,6 +5,7 @@
  * the whole path through processes: `notify email` and `serve --smtp-url`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +107,26 @@ describe('email notifications', () => {
     } finally {
       mailer.close();
       await handle.store.removeWebhookEndpoint(site.siteId, endpoint_id);
+    }
+  });
+
+  it('gives up on an SMTP server that trickles its greeting past the time limit', async () => {
+    const trickle = createNetServer((socket) => {
+      const drip = setInterval(() => socket.write('2'), 100);
+      socket.on('close', () => clearInterval(drip));
+      socket.on('error', () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+    const mailer = smtpMailer(`smtp://127.0.0.1:${(trickle.address() as AddressInfo).port}`, undefined, {
+      timeoutMs: 500,
+    });
+    try {
+      const payload = JSON.stringify({ type: 'lead.created', timestamp: '', data: { lead: { id: 'x', name: 'T' } } });
+      // The server never finishes a line: without a bound on the whole send this hangs.
+      expect(await mailer.send('owner@example.com', payload)).toEqual({ error: 'SMTP timed out' });
+    } finally {
+      mailer.close();
+      trickle.close();
     }
   });
 

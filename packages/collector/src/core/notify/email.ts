@@ -40,7 +40,12 @@ function defaultFrom(url: URL) {
   return user.includes('@') ? user : `leadtrail@${hostname()}`;
 }
 
-export function smtpMailer(smtpUrl: string, from?: string): Mailer {
+/**
+ * The SMTP server's idle timeouts do not bound a whole send (a server can trickle its replies), and a send must end
+ * well inside its delivery's lease: past `timeoutMs` the attempt counts as failed. (The mail may still go out if
+ * the server finishes later: a repeat is then possible, a lost mail is not.)
+ */
+export function smtpMailer(smtpUrl: string, from?: string, { timeoutMs = SEND_TIMEOUT_MS } = {}): Mailer {
   const url = new URL(smtpUrl);
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new Error('The SMTP URL must start with smtp:// or smtps://');
@@ -56,8 +61,13 @@ export function smtpMailer(smtpUrl: string, from?: string): Mailer {
   return {
     async send(to, payload, dashboardUrl) {
       const { subject, text } = mailOf(payload, dashboardUrl);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), timeoutMs);
+      });
       try {
-        await transport.sendMail({ from: sender, to, subject, text });
+        const sent = await Promise.race([transport.sendMail({ from: sender, to, subject, text }), deadline]);
+        if (sent === 'late') return { error: 'SMTP timed out' };
         return { status: 250 };
       } catch (error) {
         const { responseCode, code } = error as { responseCode?: number; code?: string };
@@ -65,6 +75,8 @@ export function smtpMailer(smtpUrl: string, from?: string): Mailer {
         if (responseCode)
           return { status: responseCode, error: `SMTP ${responseCode}`, permanent: responseCode >= 500 };
         return { error: `SMTP ${code ?? 'error'}` };
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => transport.close(),
