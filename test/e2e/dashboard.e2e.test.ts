@@ -345,7 +345,7 @@ describe('the dashboard in Chromium', () => {
   it('gives a tag that works when pasted into a page as it is', async () => {
     await page.goto(url('/setup'));
     const tag = (await page.textContent('#script-tag'))!;
-    const site = createServer((req, res) => {
+    const site = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(`<!doctype html><html lang="en"><head><title>Pasted</title>${tag}</head><body>
 <form id="f" action="#"><input type="email" name="email"><input name="name"><button>Send</button></form>
