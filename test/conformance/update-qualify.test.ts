@@ -88,6 +88,26 @@ describeEachStore('update', (env) => {
     const res = await env().api.call('update', { lead_id: lead.id, time_spent: 25, pages_visited: ['/a'] });
     expect(res.body.lead).toMatchObject({ time_spent: 25, visit_count: 1, pages_visited: [{ path: '/a' }] });
   });
+
+  it('keeps the contact fields an edit replaced in its history event, and only those', async () => {
+    const lead = await create({ phone: '+1 555 0100', company: 'Old Co', notes: 'first' });
+    const email = uniqueEmail('moved');
+    await env().api.call('update', { lead_id: lead.id, email, phone: null, company: 'New Co', notes: 'second' });
+    await env().api.call('update', { lead_id: lead.id, notes: 'third' });
+    await env().api.call('update', { lead_id: lead.id, status: 'qualified' });
+    const events = (await env().api.call('get', { lead_id: lead.id })).body.data.events;
+    const edits = events.filter((e: { type: string }) => e.type === 'updated');
+    expect(edits).toHaveLength(2);
+    expect(edits[0].changes).toEqual({
+      email: { from: lead.email, to: email },
+      phone: { from: '+1 555 0100', to: null },
+      company: { from: 'Old Co', to: 'New Co' },
+    });
+    // Notes are not contact details: the edit is named, its text is not copied into the history.
+    expect(edits[0].to.split(',').sort()).toEqual(['company', 'email', 'notes', 'phone']);
+    expect(edits[1]).not.toHaveProperty('changes');
+    expect(events.find((e: { type: string }) => e.type === 'status_changed')).not.toHaveProperty('changes');
+  });
 });
 
 describeEachStore('qualify', (env) => {

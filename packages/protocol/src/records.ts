@@ -104,6 +104,11 @@ export const LeadEvent = v.object({
   from: nullableString,
   to: nullableString,
   at: timestamp,
+  /**
+   * On an `updated` event that changed contact fields (name, email, phone, company, position): each one's value
+   * before and after, so the history keeps what an edit replaced. Beyond the seed.
+   */
+  changes: v.optional(v.record(v.string(), v.object({ from: nullableString, to: nullableString }))),
 });
 export type LeadEvent = v.InferOutput<typeof LeadEvent>;
 

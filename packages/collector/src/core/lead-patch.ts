@@ -6,6 +6,9 @@ import { duplicateLead } from './new-lead.ts';
 /** Who is writing: the owner (a secret key, the dashboard, the CLI) or a browser (a publishable key). */
 export type Writer = 'owner' | 'browser';
 
+/** The fields whose values before and after an edit's event keeps (`changes`): who the lead is and how to reach them. */
+const CONTACT_FIELDS = ['name', 'email', 'phone', 'company', 'position'] as const;
+
 /** Marks an edit made by a browser submission in the history (`from` of an `updated` event). */
 export const BROWSER_EDIT = 'browser';
 
@@ -63,6 +66,10 @@ export async function applyLeadPatch(
   }
   const edited = changed.filter((k) => k !== 'status' && k !== 'own_behaviour' && k !== 'browser_fields');
   if (edited.length) {
+    const contact = edited.filter((k): k is (typeof CONTACT_FIELDS)[number] =>
+      (CONTACT_FIELDS as readonly string[]).includes(k),
+    );
+    const changes = Object.fromEntries(contact.map((k) => [k, { from: lead[k] ?? null, to: updated[k] ?? null }]));
     await tx.addEvent({
       site_id: lead.site_id,
       lead_id: lead.id,
@@ -70,6 +77,7 @@ export async function applyLeadPatch(
       from: writer === 'browser' ? BROWSER_EDIT : null,
       to: edited.join(','),
       at: now,
+      ...(contact.length ? { changes } : {}),
     });
   }
   return updated;

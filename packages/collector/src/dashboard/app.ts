@@ -14,6 +14,7 @@ import type { AppOptions } from '../web/options.ts';
 import { assetsApp } from './assets.ts';
 import { dashboardSecret } from './auth.ts';
 import type { DashEnv, Deps } from './context.ts';
+import { editPagesApp } from './edit-pages.ts';
 import { leadPagesApp } from './lead-pages.ts';
 import { notifyPagesApp } from './notify-pages.ts';
 import { errorPage } from './pages/error.ts';
@@ -73,6 +74,7 @@ export function dashboardApp(options: AppOptions) {
   app.route('/', assetsApp());
   app.route('/', signInApp(deps));
   app.route('/', leadPagesApp(deps));
+  app.route('/', editPagesApp(deps));
   app.route('/', setupPagesApp(deps));
   app.route('/', notifyPagesApp(deps, { canMail: options.canMail ?? false }));
 

@@ -28,10 +28,11 @@ const DONE: Record<string, string> = {
   status: 'Status updated.',
   notes: 'Notes saved.',
   adopted: 'Value saved to the lead.',
+  contact: 'Contact details saved; the history keeps what they were.',
 };
 
 /** A refusal of the core (bad input) as a sentence for the page; anything else is not ours to explain. */
-function refusalText(error: unknown): string | null {
+export function refusalText(error: unknown): string | null {
   if (!(error instanceof LeadsError) || error.code !== 'invalid_input') return null;
   const issues = error.extra.issues ?? [];
   return issues.length ? issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ') : error.message;

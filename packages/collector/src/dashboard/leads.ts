@@ -61,6 +61,10 @@ export const setStatus = (ctx: ActionContext, id: string, status: LeadStatus) =>
 export const setNotes = (ctx: ActionContext, id: string, notes: string) =>
   runLeadsAction(ctx, { action: 'update', lead_id: id, notes: notes.trim() ? notes.replace(/\r\n?/g, '\n') : null });
 
+/** Writes contact fields as the owner's (null clears one), through update: the history records each change. */
+export const updateLead = (ctx: ActionContext, id: string, fields: Record<string, string | null>) =>
+  runLeadsAction(ctx, { action: 'update', lead_id: id, ...fields });
+
 /** Makes a submitted value the lead's own: an owner's edit through update, so the history records it. */
 export const adoptValue = (ctx: ActionContext, id: string, field: string, value: unknown) =>
   runLeadsAction(ctx, { action: 'update', lead_id: id, [field]: value });

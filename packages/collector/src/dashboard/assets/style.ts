@@ -154,6 +154,10 @@ form.adopt button { padding: .1rem .5rem; font-size: .8rem; }
 .key-once code { overflow-wrap: anywhere; word-break: break-all; }
 .copy-row { display: flex; gap: .5rem; align-items: flex-start; }
 .bad { color: var(--danger); }
+details.edit { margin-top: .75rem; }
+details.edit summary { cursor: pointer; color: var(--brand); }
+ol.history del { color: var(--muted); }
+ol.history ins { text-decoration: none; font-weight: 600; }
 .status-failed { color: var(--danger); }
 .status-delivered { color: var(--ok); }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 .75rem; }

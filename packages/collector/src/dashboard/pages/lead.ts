@@ -31,7 +31,20 @@ export interface LeadPageData {
   draftNotes?: string;
   /** The status a change just left, for its Undo. */
   undoStatus?: LeadStatus | null;
+  /** Contact details as typed, when saving them failed (the edit form opens with them). */
+  draftContact?: Record<string, string>;
 }
+
+/** The contact fields the owner edits on this page. */
+export const CONTACT_EDIT_FIELDS = ['name', 'email', 'phone', 'company', 'position'] as const;
+const CONTACT_LABELS: Record<(typeof CONTACT_EDIT_FIELDS)[number], string> = {
+  name: 'Name',
+  email: 'Email',
+  phone: 'Phone',
+  company: 'Company',
+  position: 'Position',
+};
+const INPUT_TYPES: Partial<Record<(typeof CONTACT_EDIT_FIELDS)[number], string>> = { email: 'email', phone: 'tel' };
 
 /** The way forward: new and contacted leads get qualified, qualified ones converted; converted and lost are ends. */
 const NEXT: Partial<Record<LeadStatus, LeadStatus>> = {
@@ -79,7 +92,23 @@ function undoFlash(owner: Owner, detail: LeadDetail, from: LeadStatus) {
   ${statusForm(owner, detail.lead.id, from, `Undo (back to ${from})`)}</div>`;
 }
 
-function contact(detail: LeadDetail) {
+function contactForm(data: LeadPageData) {
+  const { lead } = data.detail;
+  const value = (f: (typeof CONTACT_EDIT_FIELDS)[number]) => data.draftContact?.[f] ?? lead[f] ?? '';
+  return html`<details class="edit"${data.draftContact ? ' open' : ''}><summary>Edit contact details</summary>
+  <form method="post" action="/leads/${lead.id}/contact">
+    ${csrfField(data.owner)}
+    ${CONTACT_EDIT_FIELDS.map(
+      (f) => html`<p><label class="muted small" for="edit-${f}">${CONTACT_LABELS[f]}</label>
+      <input id="edit-${f}" name="${f}" type="${INPUT_TYPES[f] ?? 'text'}" value="${value(f)}"${f === 'name' ? ' required' : ''} autocomplete="off"></p>`,
+    )}
+    <p><button class="primary" type="submit">Save contact details</button> <span class="muted small">The history keeps the values they replace.</span></p>
+  </form>
+</details>`;
+}
+
+function contact(data: LeadPageData) {
+  const { detail } = data;
   const { lead } = detail;
   const rows: [string, unknown][] = [
     ['Email', lead.email ? html`<a href="mailto:${lead.email}">${lead.email}</a>` : ''],
@@ -99,6 +128,7 @@ function contact(detail: LeadDetail) {
   return html`<section class="card" aria-labelledby="contact-h">
   <h2 id="contact-h">Contact</h2>
   <dl class="fields">${shown.map(([label, value]) => html`<dt>${label}</dt><dd>${value as string}</dd>`)}</dl>
+  ${contactForm(data)}
 </section>`;
 }
 
@@ -251,7 +281,13 @@ function eventText(event: LeadEvent, built: Journey) {
     }
     default: {
       const fields = event.to ? event.to.split(',').join(', ') : 'fields';
-      return event.from === BROWSER_EDIT ? html`A form filled ${fields}` : html`Edited ${fields}`;
+      const said = event.from === BROWSER_EDIT ? html`A form filled ${fields}` : html`Edited ${fields}`;
+      const changes = Object.entries(event.changes ?? {});
+      if (!changes.length) return said;
+      return html`${said}: ${changes.map(
+        ([field, { from, to }], i) =>
+          html`${i ? '; ' : ''}${field} <del>${from ?? '(empty)'}</del> → <ins>${to ?? '(empty)'}</ins>`,
+      )}`;
     }
   }
 }
@@ -279,7 +315,7 @@ ${data.undoStatus && data.undoStatus !== data.detail.lead.status ? undoFlash(dat
   ${statusActions(owner, detail)}
 </div>
 <div class="grid2">
-  ${contact(detail)}
+  ${contact(data)}
   ${notes(owner, data)}
 </div>
 ${attribution(detail)}

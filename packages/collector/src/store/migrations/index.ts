@@ -16,6 +16,7 @@ import { outbox } from './050-outbox.ts';
 import { webhooks } from './060-webhooks.ts';
 import { emailAndFailing } from './070-email-and-failing.ts';
 import { publishableKeyTokens } from './080-publishable-key-tokens.ts';
+import { eventChanges } from './095-event-changes.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '060_webhooks': webhooks,
   '070_email_and_failing': emailAndFailing,
   '080_publishable_key_tokens': publishableKeyTokens,
+  '095_event_changes': eventChanges,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

@@ -19,6 +19,7 @@ export class SqlHistory implements HistoryRows {
           from_value: event.from,
           to_value: event.to,
           at: event.at,
+          changes: event.changes ? JSON.stringify(event.changes) : null,
         })),
       )
       .execute();

@@ -77,7 +77,9 @@ export function rowToVisitor(row: Selectable<VisitorsTable>): Visitor {
 }
 
 export function rowToEvent(row: Selectable<LeadEventsTable>): LeadEvent {
-  return { type: row.type, from: row.from_value, to: row.to_value, at: toIso(row.at) };
+  const event: LeadEvent = { type: row.type, from: row.from_value, to: row.to_value, at: toIso(row.at) };
+  if (row.changes) event.changes = JSON.parse(row.changes) as NonNullable<LeadEvent['changes']>;
+  return event;
 }
 
 export function rowToSubmission(row: Selectable<LeadSubmissionsTable>): Submission {

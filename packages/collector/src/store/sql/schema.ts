@@ -101,6 +101,8 @@ export interface LeadEventsTable {
   from_value: string | null;
   to_value: string | null;
   at: Timestamp;
+  /** JSON `{field: {from, to}}` of an edit's contact fields; null otherwise. */
+  changes: string | null;
 }
 
 export interface IngestReceiptsTable {
