@@ -183,11 +183,17 @@ describe('the dashboard in Chromium', () => {
       'Contact sales | Northwind Analytics',
     ];
     expect(titles.filter((t) => !t?.startsWith('Thanks'))).toEqual(expected);
-    const times = await page.$$eval('ol.journey .when', (els) => els.map((e) => e.textContent));
+    const times = await page.$$eval('ol.journey .when .at', (els) => els.map((e) => e.textContent));
     expect(times.every((t) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/.test(t ?? ''))).toBe(true);
     expect(times).toEqual([...times].sort());
     const devices = await page.$$eval('ol.journey .device', (els) => els.map((e) => e.textContent));
     expect(new Set(devices)).toEqual(new Set(['device 1', 'device 2']));
+    // Time on page: each device's pages but its last of the visit have one (the next page came within seconds).
+    const stays = await page.$$eval('ol.journey li:not(.pause)', (els) =>
+      els.map((e) => e.querySelector('.stay')?.textContent ?? null),
+    );
+    expect(stays.filter((s) => s !== null).length).toBeGreaterThanOrEqual(pages.length - 3);
+    expect(stays.filter((s) => s !== null).every((s) => /^(\d+ s|\d+ min( \d+ s)?) on page$/.test(s!))).toBe(true);
 
     const stats = await figures('#journey .stats div');
     expect(stats[0]).toBe(`${pages.length} pages`);

@@ -189,7 +189,7 @@ function journey(detail: LeadDetail, built: Journey) {
     (step, i) => html`${step.pauseBefore ? pause(step.pauseBefore) : ''}<li>
   <span class="n">${i + 1}.</span>
   <span><span class="page-title">${step.title || step.path}</span>${multi || step.device === 0 ? html`<span class="device">${step.device ? `device ${step.device}` : 'via API'}</span>` : ''}<br><span class="path">${step.path}</span></span>
-  <span class="when">${formatTime(step.at, true)}</span>
+  <span class="when"><span class="at">${formatTime(step.at, true)}</span>${step.timeOnPage !== null ? html`<br><span class="stay" title="Until the next page on this device">${formatDuration(step.timeOnPage / 1000)} on page</span>` : ''}</span>
 </li>`,
   );
   const devices = built.devices.length
