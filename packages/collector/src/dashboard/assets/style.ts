@@ -14,6 +14,8 @@ body {
 }
 a { color: var(--brand); text-decoration: none; }
 a:hover { text-decoration: underline; }
+/* A link inside running text is told apart by more than its colour (WCAG 1.4.1). */
+p a, .flash a, li.help a { text-decoration: underline; }
 h1 { font-size: 1.5rem; margin: 0 0 .75rem; line-height: 1.25; overflow-wrap: anywhere; }
 h2 { font-size: 1.1rem; margin: 0 0 .75rem; }
 code, pre, textarea.code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }

@@ -194,7 +194,7 @@ function journey(detail: LeadDetail, built: Journey) {
   );
   const devices = built.devices.length
     ? html`<h3 class="small muted">${plural(built.devices.length, 'device')}, one journey</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Devices"><table>
   <thead><tr><th scope="col">Device</th><th scope="col">First seen</th><th scope="col">Last seen</th><th scope="col" class="num">Pages</th><th scope="col" class="num">Active</th><th scope="col" class="num">Visits</th></tr></thead>
   <tbody>${built.devices.map((d) => html`<tr><td>device ${d.number}</td><td class="nowrap">${formatTime(d.first_seen)}</td><td class="nowrap">${formatTime(d.last_seen)}</td><td class="num">${d.pages_visited.length}</td><td class="num">${formatDuration(d.time_spent)}</td><td class="num">${d.visit_count}</td></tr>`)}</tbody>
 </table></div>`

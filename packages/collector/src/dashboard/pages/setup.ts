@@ -94,7 +94,7 @@ function keys(data: SetupPageData) {
   </div>`
       : ''
   }
-  <div class="table-wrap"><table>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Keys table"><table>
     <thead><tr><th scope="col">Key</th><th scope="col">Kind</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span class="muted">Action</span></th></tr></thead>
     <tbody>${data.keys.map((k) => keyRow(owner, k))}</tbody>
   </table></div>
