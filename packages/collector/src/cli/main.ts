@@ -2,6 +2,7 @@
 /** The `leadtrail` command: serve, sites, keys, webhooks, notify, migrate, mcp. */
 import { LeadsError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
+import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { keysCommand } from './commands/keys.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -27,6 +28,8 @@ const USAGE = `usage: leadtrail <command>
   webhooks remove WEBHOOK_ID                  a webhook or an email recipient
   notify email --site ID --to ADDRESS [--event TYPE ...] [--json]   mail new leads (or the events given) there
   migrate [--db PATH|URL]
+  backup --out FILE [--db PATH|URL]           a consistent copy while collectors run (Postgres: pg_dump)
+  restore --from FILE [--db PATH|URL] [--replace]   stop the collectors first (Postgres: pg_restore)
   mcp --key lt_sk_... [--db PATH|URL]         the leads tool over MCP stdio (key also from LEADTRAIL_KEY)
 The database is --db, else DATABASE_URL, else ./data/leadtrail.db.`;
 
@@ -37,6 +40,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   webhooks: webhooksCommand,
   notify: notifyCommand,
   migrate: migrateCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   mcp: mcpCommand,
 };
 
