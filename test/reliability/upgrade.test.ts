@@ -1,0 +1,136 @@
+/**
+ * Upgrades: a database made by each earlier migration (the schema built by the old migrations themselves, holding a
+ * site, its key, a lead with its pages, a visitor and its history) is brought to the newest schema by a collector
+ * opening it, on SQLite and on Postgres; the lead then answers `get` with everything it had, search finds it, the
+ * key still works, and new writes succeed. The data is written in the shape of the first schema, which every later
+ * migration keeps.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashKey, openPostgresDialect, SqlLeadStore } from '@leadtrail/collector';
+import { type Kysely, Migrator, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFor } from '../../packages/collector/src/core/context.ts';
+import { runLeadsAction } from '../../packages/collector/src/core/run-action.ts';
+import { migrationsFor } from '../../packages/collector/src/store/migrations/index.ts';
+import type { SqlDialect } from '../../packages/collector/src/store/sql/dialect.ts';
+import { openSqliteDialect } from '../../packages/collector/src/store/sqlite/sqlite-dialect.ts';
+import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
+
+warnIfNoPostgres();
+
+/** Each dialect's history, oldest first, without the newest (the one to upgrade to). */
+const earlier = (dialect: 'sqlite' | 'postgres') => Object.keys(migrationsFor(dialect)).sort().slice(0, -1);
+const SITE = '0b8f5a1e-6b1c-4d0a-9a3e-2f4c5d6e7f80';
+const LEAD = '0b8f5a1e-6b1c-4d0a-9a3e-2f4c5d6e7f81';
+const VISITOR = '0b8f5a1e-6b1c-4d0a-9a3e-2f4c5d6e7f82';
+const KEY = 'lt_sk_upgradeTESTkeyUPGRADEtestKEY01';
+const AT = '2026-06-01T10:00:00.000Z';
+const PAGES = JSON.stringify([
+  { path: '/pricing', title: 'Pricing', at: '2026-06-01T09:58:00.000Z' },
+  { path: '/contact', title: 'Contact', at: '2026-06-01T09:59:00.000Z' },
+]);
+
+/** The rows of the first schema: what every later migration must carry forward. */
+async function writeFixture(db: Kysely<unknown>) {
+  await sql`INSERT INTO sites (id, name, owner_user_id, created_at) VALUES (${SITE}, 'Old site', ${SITE}, ${AT})`.execute(
+    db,
+  );
+  await sql`INSERT INTO site_origins (site_id, origin) VALUES (${SITE}, 'https://old.example')`.execute(db);
+  await sql`INSERT INTO api_keys (id, site_id, kind, prefix, hash, created_at)
+    VALUES (${LEAD}, ${SITE}, 'secret', ${KEY.slice(0, 12)}, ${hashKey(KEY)}, ${AT})`.execute(db);
+  await sql`INSERT INTO leads (id, site_id, user_id, name, email, email_norm, phone, phone_norm, company, notes, status,
+      pages_visited, time_spent, visit_count, created_at, updated_at)
+    VALUES (${LEAD}, ${SITE}, ${SITE}, 'Ada Lovelace', 'ada@old.example', 'ada@old.example', '+44 20 7946 0000',
+      '442079460000', 'Engines Ltd', 'Called in June', 'qualified', ${PAGES}, 95, 2, ${AT}, ${AT})`.execute(db);
+  await sql`INSERT INTO visitors (site_id, id, lead_id, pages_visited, time_spent, visit_count, first_seen, last_seen)
+    VALUES (${SITE}, ${VISITOR}, ${LEAD}, ${PAGES}, 95, 2, ${AT}, ${AT})`.execute(db);
+  await sql`INSERT INTO lead_events (site_id, lead_id, type, from_value, to_value, at)
+    VALUES (${SITE}, ${LEAD}, 'created', NULL, 'new', ${AT}), (${SITE}, ${LEAD}, 'status_changed', 'new', 'qualified', ${AT})`.execute(
+    db,
+  );
+}
+
+async function migrateTo(dialect: SqlDialect, name: string) {
+  const migrator = new Migrator({
+    db: dialect.db,
+    provider: { getMigrations: async () => dialect.migrations },
+    ...(dialect.migrationSchema ? { migrationTableSchema: dialect.migrationSchema } : {}),
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error;
+}
+
+/** Opens the upgraded database as a collector does and checks the old lead answers whole. */
+async function checkUpgraded(open: () => Promise<SqlDialect>) {
+  const store = await SqlLeadStore.open(await open());
+  try {
+    const site = (await store.getSite(SITE))!;
+    expect(site.allowed_origins).toEqual(['https://old.example']);
+    const ctx = contextFor(store, site, 'secret');
+    const one = (await runLeadsAction(ctx, { action: 'list', lead_id: LEAD })).body as never as {
+      data: { lead: Record<string, unknown>; visitors: { id: string }[]; events: { type: string }[] };
+    };
+    expect(one.data.lead).toMatchObject({
+      id: LEAD,
+      name: 'Ada Lovelace',
+      email: 'ada@old.example',
+      phone: '+44 20 7946 0000',
+      company: 'Engines Ltd',
+      status: 'qualified',
+      time_spent: 95,
+      visit_count: 2,
+      pages_visited: JSON.parse(PAGES),
+    });
+    expect(one.data.visitors.map((v) => v.id)).toEqual([VISITOR]);
+    expect(one.data.events.map((e) => e.type)).toEqual(['created', 'status_changed']);
+    for (const search of ['lovelace', 'old.example', 'in june', 'engines']) {
+      const found = (await runLeadsAction(ctx, { action: 'list', search })).body as never as {
+        data: { leads: { id: string }[] };
+      };
+      expect(
+        found.data.leads.map((l) => l.id),
+        search,
+      ).toEqual([LEAD]);
+    }
+    const { verifyApiKey } = await import('@leadtrail/collector');
+    expect((await verifyApiKey(store, KEY))?.site.id).toBe(SITE);
+    const created = await runLeadsAction(ctx, { action: 'create', name: 'New', email: 'new@old.example' });
+    expect(created.status).toBe(201);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('upgrading SQLite from every earlier schema', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'leadtrail-upgrade-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(earlier('sqlite'))('from %s', async (name) => {
+    const path = join(dir, `${name}.db`);
+    const old = openSqliteDialect(path);
+    await migrateTo(old, name);
+    await writeFixture(old.db as Kysely<unknown>);
+    await old.close();
+    await checkUpgraded(async () => openSqliteDialect(path));
+  });
+});
+
+describe.skipIf(!PG_URL)('upgrading Postgres from every earlier schema', () => {
+  it.each(earlier('postgres'))('from %s', async (name) => {
+    const schema = await createTestSchema();
+    try {
+      const old = await openPostgresDialect(schema.url);
+      await migrateTo(old, name);
+      await writeFixture(old.db as Kysely<unknown>);
+      await old.close();
+      await checkUpgraded(() => openPostgresDialect(schema.url));
+    } finally {
+      await schema.drop();
+    }
+  });
+});
