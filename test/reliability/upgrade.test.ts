@@ -3,7 +3,8 @@
  * site, its key, a lead with its pages, a visitor and its history) is brought to the newest schema by a collector
  * opening it, on SQLite and on Postgres; the lead then answers `get` with everything it had, search finds it, the
  * key still works, and new writes succeed. The data is written in the shape of the first schema, which every later
- * migration keeps.
+ * migration keeps. A database that has run a migration this collector does not know (a newer leadtrail made it) is
+ * refused with a message that says so, by the library and by `leadtrail serve`, and is left as it was.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { migrationsFor } from '../../packages/collector/src/store/migrations/ind
 import type { SqlDialect } from '../../packages/collector/src/store/sql/dialect.ts';
 import { openSqliteDialect } from '../../packages/collector/src/store/sqlite/sqlite-dialect.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
+import { runCli } from '../support/processes.ts';
 
 warnIfNoPostgres();
 
@@ -103,6 +105,32 @@ async function checkUpgraded(open: () => Promise<SqlDialect>) {
   }
 }
 
+/** Marks the database as migrated by a newer leadtrail, then checks it is refused and left alone. */
+async function checkRefusesNewer(open: () => Promise<SqlDialect>, db: string) {
+  const current = await SqlLeadStore.open(await open());
+  const table = current.dialect.migrationSchema
+    ? sql`${sql.id(current.dialect.migrationSchema)}.kysely_migration`
+    : sql`kysely_migration`;
+  await sql`INSERT INTO ${table} (name, timestamp) VALUES ('999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(
+    current.dialect.db,
+  );
+  await current.close();
+  await expect(SqlLeadStore.open(await open())).rejects.toThrow(
+    /schema is newer than this leadtrail: it has run 999_from_the_future, and this version knows migrations up to \d{3}_\w+\. Upgrade leadtrail/,
+  );
+  const serve = await runCli(['serve', '--db', db, '--port', '0']);
+  expect(serve.code).toBe(1);
+  expect(serve.stderr).toContain('newer than this leadtrail');
+  const after = await open();
+  try {
+    const names = (await sql<{ name: string }>`SELECT name FROM ${table} ORDER BY name`.execute(after.db)).rows;
+    expect(names.at(-1)?.name).toBe('999_from_the_future');
+    expect(names).toHaveLength(Object.keys(after.migrations).length + 1);
+  } finally {
+    await after.close();
+  }
+}
+
 describe('upgrading SQLite from every earlier schema', () => {
   let dir: string;
   beforeAll(() => {
@@ -118,6 +146,11 @@ describe('upgrading SQLite from every earlier schema', () => {
     await old.close();
     await checkUpgraded(async () => openSqliteDialect(path));
   });
+
+  it('refuses a database a newer leadtrail migrated, and leaves it as it was', async () => {
+    const path = join(dir, 'newer.db');
+    await checkRefusesNewer(async () => openSqliteDialect(path), path);
+  });
 });
 
 describe.skipIf(!PG_URL)('upgrading Postgres from every earlier schema', () => {
@@ -129,6 +162,15 @@ describe.skipIf(!PG_URL)('upgrading Postgres from every earlier schema', () => {
       await writeFixture(old.db as Kysely<unknown>);
       await old.close();
       await checkUpgraded(() => openPostgresDialect(schema.url));
+    } finally {
+      await schema.drop();
+    }
+  });
+
+  it('refuses a database a newer leadtrail migrated, and leaves it as it was', async () => {
+    const schema = await createTestSchema();
+    try {
+      await checkRefusesNewer(() => openPostgresDialect(schema.url), schema.url);
     } finally {
       await schema.drop();
     }

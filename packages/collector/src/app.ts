@@ -9,6 +9,7 @@ import { storeHealth } from './core/upkeep.ts';
 import { dashboardApp } from './dashboard/app.ts';
 import { mcpHttpRoute } from './mcp/http-route.ts';
 import { preflight } from './rest/cors.ts';
+import { erasureApi } from './rest/erasure.ts';
 import { leadsApi } from './rest/leads.ts';
 import { openapiRoute } from './rest/openapi-route.ts';
 import { trackerScriptRoute } from './rest/tracker-script.ts';
@@ -61,6 +62,8 @@ export function createApp(options: AppOptions) {
   app.route('/', trackerScriptRoute(options.trackerScript));
   app.options(`${LEADS_API_PATH}/*`, (c) => preflight(c, options.store));
   app.options(LEADS_API_PATH, (c) => preflight(c, options.store));
+  // Ahead of the leads routes, whose fallback answers every other sub-route with 404.
+  app.route(LEADS_API_PATH, erasureApi(options));
   app.route(LEADS_API_PATH, leadsApi(options));
   app.route('/', mcpHttpRoute(options));
   app.route('/', openapiRoute());

@@ -80,6 +80,8 @@ const EXPECTED_ROUTES = [
   `POST ${LEADS}/qualify`,
   `POST ${LEADS}/identify`,
   `POST ${LEADS}`,
+  `POST ${LEADS}/export`,
+  `POST ${LEADS}/erase`,
   'GET /healthz',
   'GET /leadtrail.js',
   'POST /mcp',
@@ -399,6 +401,25 @@ describe('GET /openapi.json', () => {
     check(`POST ${LEADS}/update`, 404, missing.body);
     const duplicate = await collector.call('create', { name: 'Jane', email: 'jane@example.com' });
     check(`POST ${LEADS}/create`, 409, duplicate.body);
+
+    // A person's data: the export and the erasure, their lookups, and their refusals.
+    const exported = await collector.call('export', { lead_id: id });
+    expect(exported.status).toBe(200);
+    check(`POST ${LEADS}/export`, 200, exported.body);
+    const erased = await collector.call('erase', { email: 'jane@example.com' });
+    expect(erased.status).toBe(200);
+    check(`POST ${LEADS}/erase`, 200, erased.body);
+    check(`POST ${LEADS}/erase`, 404, (await collector.call('erase', { lead_id: id })).body);
+    const refused = await collector.call('erase', { lead_id: id }, { key: collector.site.publishableKey });
+    expect(refused.status).toBe(403);
+    check(`POST ${LEADS}/erase`, 403, refused.body);
+    const lookup = requestSchema(`POST ${LEADS}/erase`);
+    expect(matches(lookup, { lead_id: id }).valid).toBe(true);
+    expect(matches(lookup, { email: 'a@example.com' }).valid).toBe(true);
+    expect(matches(lookup, { lead_id: id, email: 'a@example.com' }).valid).toBe(false);
+    expect(matches(lookup, {}).valid).toBe(false);
+    expect(matches(lookup, { lead_id: id, colour: 'red' }).valid).toBe(false);
+    expect(matches(documented(`POST ${LEADS}/export`, 200), erased.body).valid).toBe(false);
 
     const health = await (await fetch(`${collector.url}/healthz`)).json();
     check('GET /healthz', 200, health);

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `leadtrail` command: serve, sites, keys, webhooks, notify, migrate, mcp. */
+/** The `leadtrail` command: serve, sites, keys, leads, webhooks, notify, migrate, mcp. */
 import { LeadsError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { keysCommand } from './commands/keys.ts';
+import { leadsCommand } from './commands/leads.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { notifyCommand } from './commands/notify.ts';
@@ -23,6 +24,8 @@ const USAGE = `usage: leadtrail <command>
   keys create --site ID [--kind secret|publishable] [--json]
   keys list --site ID [--json]
   keys revoke KEY_ID
+  leads export --site ID (--email E | --lead ID)   a person's data as JSON (privacy access request)
+  leads delete --site ID (--email E | --lead ID) [--json]   erase a lead and everything about it
   webhooks add --site ID --url URL [--event TYPE ...] [--format standard|slack] [--json]   prints the secret once
   webhooks list --site ID [--json]
   webhooks remove WEBHOOK_ID                  a webhook or an email recipient
@@ -37,6 +40,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   sites: sitesCommand,
   keys: keysCommand,
+  leads: leadsCommand,
   webhooks: webhooksCommand,
   notify: notifyCommand,
   migrate: migrateCommand,

@@ -57,6 +57,8 @@ export interface KeyPolicy {
   answer: 'full' | 'acknowledgement';
   /** How its contact fields reach a lead: written as given, or filling only empty fields (and its own earlier ones). */
   writes: 'overwrite' | 'fill-empty';
+  /** Whether it may export a person's data or erase it (privacy requests, erasure.ts): it reads and deletes all. */
+  personData: boolean;
 }
 
 const ACTION_ENTRIES: Record<LeadsAction, Record<string, unknown>> = {
@@ -80,6 +82,7 @@ export const ACCESS: Record<KeyKind, KeyPolicy> = {
     rateLimits: 'key',
     answer: 'full',
     writes: 'overwrite',
+    personData: true,
   },
   publishable: {
     doors: ['rest'],
@@ -91,6 +94,7 @@ export const ACCESS: Record<KeyKind, KeyPolicy> = {
     rateLimits: 'address-and-site',
     answer: 'acknowledgement',
     writes: 'fill-empty',
+    personData: false,
   },
 };
 
@@ -110,6 +114,13 @@ export const mayUseDoor = (kind: KeyKind, door: Door) => ACCESS[kind].doors.incl
 
 export function assertDoor(kind: KeyKind, door: Door) {
   if (!mayUseDoor(kind, door)) throw new LeadsError('forbidden', DOOR_REFUSALS[door]);
+}
+
+/** Refuses a key that may not export or erase a person's data (403 `forbidden`), before anything is read. */
+export function assertPersonData(kind: KeyKind) {
+  if (!ACCESS[kind].personData) {
+    throw new LeadsError('forbidden', "Exporting or erasing a person's data needs a secret key (lt_sk_...)");
+  }
 }
 
 /** Whether any kind of key may send this body type to this action (unknown action: to any action). */

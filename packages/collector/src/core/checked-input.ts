@@ -23,11 +23,15 @@ export function checkedInput<S extends v.GenericSchema>(
   if (arrays.length) throw invalidInput(arrays.map((path) => ({ path, message: 'must be an object, received Array' })));
   const parsed = validate(schema, input);
   if (!parsed.ok) throw invalidInput(parsed.issues);
-  const siteId = (parsed.value as { site_id?: string }).site_id;
+  assertSameSite(ctx, (parsed.value as { site_id?: string }).site_id);
+  return parsed.value;
+}
+
+/** A `site_id` in the input may repeat the caller's site, never name another (403 rather than obeyed). */
+export function assertSameSite(ctx: ActionContext, siteId: string | undefined) {
   if (siteId !== undefined && siteId !== ctx.siteId) {
     throw new LeadsError('site_mismatch', 'site_id does not match the site of the API key', {
       issues: [{ path: 'site_id', message: 'does not match the site of the API key' }],
     });
   }
-  return parsed.value;
 }

@@ -15,6 +15,7 @@ import { assetsApp } from './assets.ts';
 import { dashboardSecret } from './auth.ts';
 import type { DashEnv, Deps } from './context.ts';
 import { editPagesApp } from './edit-pages.ts';
+import { erasurePagesApp } from './erasure-pages.ts';
 import { leadPagesApp } from './lead-pages.ts';
 import { notifyPagesApp } from './notify-pages.ts';
 import { errorPage } from './pages/error.ts';
@@ -73,6 +74,7 @@ export function dashboardApp(options: AppOptions) {
   for (const path of DASHBOARD_PATHS) app.use(path, dashboardHeaders, formLimit);
   app.route('/', assetsApp());
   app.route('/', signInApp(deps));
+  app.route('/', erasurePagesApp(deps)); // ahead of the list page, whose answer it adds a flash to
   app.route('/', leadPagesApp(deps));
   app.route('/', editPagesApp(deps));
   app.route('/', setupPagesApp(deps));

@@ -35,6 +35,7 @@ import {
 import { type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { ACCESS, ACKNOWLEDGED, KEY_KINDS } from '../core/access.ts';
+import { EraseResponse, ExportResponse, PersonExport, PersonLookup } from '../core/erasure.ts';
 import { SERVER_VERSION } from '../version.ts';
 
 export const LEADS_PATH = LEADS_API_PATH;
@@ -90,11 +91,20 @@ const DEFINITIONS = {
   IdentifyResponse,
   ErrorIssue,
   ErrorBody,
+  PersonRequest: PersonLookup,
+  PersonExport,
+  ExportResponse,
+  EraseResponse,
 };
 
 const LOOKUP = {
   anyOf: [{ required: ['lead_id'] }, { required: ['email'] }, { required: ['phone'] }],
   description: 'qualify finds the lead by lead_id, else email, else phone: one of them is required.',
+};
+
+const PERSON_LOOKUP = {
+  oneOf: [{ required: ['lead_id'] }, { required: ['email'] }],
+  description: "The person's lead, by lead_id or by email: one of them, not both.",
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -109,6 +119,7 @@ function componentSchemas(): Record<string, Json> {
   }) as Record<keyof typeof DEFINITIONS, JsonSchema & Json>;
   // qualify's lookup is a valibot check, which JSON Schema conversion cannot see; say it here.
   Object.assign(schemas.QualifyRequest, LOOKUP);
+  Object.assign(schemas.PersonRequest, PERSON_LOOKUP);
   const variants = (schemas.LeadsInput.oneOf ?? schemas.LeadsInput.anyOf ?? []) as Json[];
   const qualify = variants.find((variant) => {
     const action = (variant.properties as Record<string, Json> | undefined)?.action;
@@ -369,6 +380,53 @@ function leadsPaths(): Record<string, Json> {
   return paths;
 }
 
+/** A person's data (privacy requests): export and erasure, secret keys only (core/erasure.ts). */
+function privacyPaths(): Record<string, Json> {
+  const operation = (operationId: string, summary: string, description: string, ok: Json) => ({
+    operationId,
+    tags: ['privacy'],
+    summary,
+    description,
+    requestBody: { required: true, content: json(ref('PersonRequest')) },
+    responses: {
+      200: ok,
+      400: responseRef('BadRequest'),
+      401: responseRef('Unauthorized'),
+      403: errorResponse(
+        "`forbidden`: not a secret key (a publishable key never reads or deletes a person's data); `site_mismatch`",
+      ),
+      404: errorResponse('`not_found`: no such lead on this site (a lead of another site answers the same)'),
+      413: responseRef('PayloadTooLarge'),
+      415: responseRef('UnsupportedMediaType'),
+      429: responseRef('TooManyRequests'),
+      500: responseRef('Internal'),
+    },
+  });
+  return {
+    [`${LEADS_PATH}/export`]: {
+      post: operation(
+        'leads_export',
+        "Export a person's data",
+        'Everything the collector holds about one lead, found by lead_id or email: the lead as the API answers it, ' +
+          'its devices (visitors), every page view, every form submission as sent, its history and its touches.',
+        { description: 'The export', content: json(ref('ExportResponse')) },
+      ),
+    },
+    [`${LEADS_PATH}/erase`]: {
+      post: operation(
+        'leads_erase',
+        'Erase a person',
+        'Deletes one lead, found by lead_id or email, with everything about it, in one transaction: its devices ' +
+          'and their pages, submissions, history, touches, search-index entries and notification events (unsent ' +
+          'deliveries included). The receipts of its events keep their keys with an answer that holds nothing of ' +
+          'the person, so a browser retrying one of those submissions (the same event_id) brings nothing back; a ' +
+          'submission with a new event_id is new and may create a new lead. A second erasure answers 404.',
+        { description: 'Erased: the counts of what was deleted', content: json(ref('EraseResponse')) },
+      ),
+    },
+  };
+}
+
 function otherPaths(): Record<string, Json> {
   const jsonRpcError = (description: string) => ({ description, content: json(ref('JsonRpcError')) });
   return {
@@ -463,11 +521,12 @@ export function buildOpenApiDocument(): Json {
     'x-access-policy': ACCESS,
     tags: [
       { name: 'leads', description: 'The leads tool: create, list (get), update, qualify, identify' },
+      { name: 'privacy', description: "A person's data: a copy of it (export), its erasure" },
       { name: 'mcp', description: 'The same tool for AI agents, over the Model Context Protocol' },
       { name: 'collector', description: 'Health, the tracker script, this document' },
     ],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-    paths: { ...leadsPaths(), ...otherPaths() },
+    paths: { ...leadsPaths(), ...privacyPaths(), ...otherPaths() },
     components: {
       schemas: componentSchemas(),
       responses: RESPONSES,

@@ -1,8 +1,10 @@
 /**
- * The one storage interface, split by domain (leads, visitors, history, receipts, outbox, sites, settings, sessions; each
- * domain's types and operations in its own file, beside its SQL in sql/). The core runs every action through it;
- * SQLite and PostgreSQL implement it (one Kysely codebase, two dialects) and pass the same conformance suite.
+ * The one storage interface, split by domain (leads, visitors, history, receipts, outbox, erasure, sites, settings,
+ * sessions; each domain's types and operations in its own file, beside its SQL in sql/). The core runs every action
+ * through it; SQLite and PostgreSQL implement it (one Kysely codebase, two dialects) and pass the same conformance
+ * suite.
  */
+import type { ErasureRows } from './erasure.ts';
 import type { HistoryRows } from './history.ts';
 import type { LeadRows } from './leads.ts';
 import type { OutboxRows, WebhookRows } from './outbox.ts';
@@ -12,6 +14,7 @@ import type { SettingsRows } from './settings.ts';
 import type { SiteRows } from './sites.ts';
 import type { VisitorRows } from './visitors.ts';
 
+export type * from './erasure.ts';
 export type * from './history.ts';
 export * from './leads.ts';
 export type * from './outbox.ts';
@@ -22,7 +25,14 @@ export type * from './sites.ts';
 export type * from './visitors.ts';
 
 /** Reads and writes of one unit of work; inside `transaction` they commit or roll back together. */
-export interface LeadOps extends LeadRows, VisitorRows, HistoryRows, ReceiptRows, OutboxRows, WebhookRows {}
+export interface LeadOps
+  extends LeadRows,
+    VisitorRows,
+    HistoryRows,
+    ReceiptRows,
+    OutboxRows,
+    WebhookRows,
+    ErasureRows {}
 
 export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRows, SessionRows {
   readonly kind: 'sqlite' | 'postgres';

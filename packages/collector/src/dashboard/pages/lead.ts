@@ -300,6 +300,17 @@ function history(detail: LeadDetail, built: Journey) {
 </section>`;
 }
 
+/** The person's rights over their data: a copy (JSON download) and erasure, asked first (erasure-pages.ts). */
+function theirData(owner: Owner, detail: LeadDetail) {
+  const { lead } = detail;
+  return html`<section class="card" aria-labelledby="their-data-h" id="their-data">
+  <h2 id="their-data-h">Their data</h2>
+  <p class="muted small">Privacy law lets this person ask for a copy of what you hold about them, or for its erasure.</p>
+  <p><a href="/leads/${lead.id}/export.json" download>Download their data (JSON)</a></p>
+  <form method="post" action="/leads/${lead.id}/delete" data-confirm="Delete ${lead.name} and all their data (devices, pages, form submissions, history)? This cannot be undone.">${csrfField(owner)}<button class="danger" type="submit">Delete this lead and all its data</button></form>
+</section>`;
+}
+
 export function leadPage(data: LeadPageData) {
   const { owner, detail } = data;
   const built = buildJourney(detail.lead, detail.visitors);
@@ -321,6 +332,7 @@ ${data.undoStatus && data.undoStatus !== data.detail.lead.status ? undoFlash(dat
 ${attribution(detail)}
 ${journey(detail, built)}
 ${submissions(owner, detail, built)}
-${history(detail, built)}`,
+${history(detail, built)}
+${theirData(owner, detail)}`,
   });
 }

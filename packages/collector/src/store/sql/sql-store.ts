@@ -1,12 +1,14 @@
 /**
  * The LeadStore in one Kysely codebase for both SQL dialects (after atproto's pds/src/db): the dialect object
  * supplies the connection, migrations, the search predicate and row locks; each domain's queries are written once,
- * in its own file (leads.ts, visitors.ts, history.ts, receipts.ts, sites.ts, settings.ts, sessions.ts). This file
- * opens the store, migrates it and runs transactions.
+ * in its own file (leads.ts, visitors.ts, history.ts, receipts.ts, outbox.ts, erasure.ts, sites.ts, settings.ts,
+ * sessions.ts). This file opens the store, migrates it and runs transactions.
  */
 import { Migrator, sql } from 'kysely';
 import { type LeadOps, type LeadStore, TransactionConflict } from '../lead-store.ts';
 import type { SqlDialect } from './dialect.ts';
+import { assertKnownSchema } from './schema-version.ts';
+import { SqlErasure } from './erasure.ts';
 import { SqlHistory } from './history.ts';
 import { SqlLeads } from './leads.ts';
 import { SqlOutbox } from './outbox.ts';
@@ -41,12 +43,14 @@ const unitOfWork = (db: Queryable, dialect: SqlDialect): LeadOps =>
     new SqlHistory(db),
     new SqlReceipts(db),
     new SqlOutbox(db, dialect),
+    new SqlErasure(db, dialect),
   );
 
 /** A store on a dialect, after `SqlLeadStore.open`: the LeadStore, plus its migration for `leadtrail migrate`. */
 export type SqlLeadStore = LeadStore & { readonly dialect: SqlDialect; migrate(): Promise<string[]> };
 
 async function migrate(dialect: SqlDialect): Promise<string[]> {
+  await assertKnownSchema(dialect);
   const migrator = new Migrator({
     db: dialect.db,
     provider: { getMigrations: async () => dialect.migrations },
@@ -86,6 +90,7 @@ export const SqlLeadStore = {
       new SqlHistory(db),
       new SqlReceipts(db),
       new SqlOutbox(db, dialect),
+      new SqlErasure(db, dialect),
       new SqlSites(db),
       new SqlSettings(db),
       new SqlSessions(db),
