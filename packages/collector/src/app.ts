@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { getPath } from 'hono/utils/url';
 import { LeadsError } from './core/errors.ts';
-import { storeHealth } from './core/upkeep.ts';
+import { storeHealth, storeReadiness } from './core/upkeep.ts';
 import { dashboardApp } from './dashboard/app.ts';
 import { mcpHttpRoute } from './mcp/http-route.ts';
 import { preflight } from './rest/cors.ts';
@@ -58,6 +58,10 @@ export function createApp(options: AppOptions) {
 
   app.get('/healthz', async (c) => {
     return c.json(await storeHealth(options.store));
+  });
+  app.get('/readyz', async (c) => {
+    const readiness = await storeReadiness(options.store);
+    return c.json(readiness, readiness.ready ? 200 : 503);
   });
   app.route('/', trackerScriptRoute(options.trackerScript));
   app.options(`${LEADS_API_PATH}/*`, (c) => preflight(c, options.store));

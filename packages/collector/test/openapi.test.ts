@@ -83,6 +83,7 @@ const EXPECTED_ROUTES = [
   `POST ${LEADS}/export`,
   `POST ${LEADS}/erase`,
   'GET /healthz',
+  'GET /readyz',
   'GET /leadtrail.js',
   'POST /mcp',
   'GET /openapi.json',

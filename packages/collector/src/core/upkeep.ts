@@ -15,6 +15,24 @@ export const OUTBOX_DAYS = 7;
 export const forgetOldOutbox = (store: LeadStore, nowMs = Date.now()) =>
   store.pruneOutbox(new Date(nowMs - OUTBOX_DAYS * 86_400_000).toISOString());
 
+/** Whether the collector can serve: the store answers and has run every migration this collector knows. */
+export async function storeReadiness(store: LeadStore) {
+  try {
+    const { applied, pending } = await store.schemaState();
+    const base = { store: store.kind, schema: applied, pending };
+    return pending.length
+      ? { ...base, ready: false as const, reason: 'The database schema is not up to date: run leadtrail migrate' }
+      : { ...base, ready: true as const };
+  } catch (error) {
+    // The kind of failure only: a driver's message may quote the connection string.
+    return {
+      ready: false as const,
+      store: store.kind,
+      reason: `The store does not answer (${(error as Error)?.name})`,
+    };
+  }
+}
+
 /** Whether the store answers: throws when it does not. */
 export async function storeHealth(store: LeadStore) {
   await store.ping();

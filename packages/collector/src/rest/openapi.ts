@@ -135,6 +135,21 @@ function componentSchemas(): Record<string, Json> {
       properties: { ok: { const: true }, store: { enum: ['sqlite', 'postgres'] } },
       required: ['ok', 'store'],
     },
+    Readiness: {
+      type: 'object',
+      properties: {
+        ready: { type: 'boolean' },
+        store: { enum: ['sqlite', 'postgres'] },
+        schema: { type: ['string', 'null'], description: 'The newest migration the database has run' },
+        pending: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Migrations this collector knows and the database has not run',
+        },
+        reason: { type: 'string' },
+      },
+      required: ['ready', 'store'],
+    },
     JsonRpcMessage: {
       description:
         'A JSON-RPC 2.0 message of the Model Context Protocol (request, notification or response), or a batch',
@@ -464,6 +479,20 @@ function otherPaths(): Record<string, Json> {
         responses: {
           200: { description: 'Up', content: json(ref('Health')) },
           500: responseRef('Internal'),
+        },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'readiness',
+        tags: ['collector'],
+        summary: 'Readiness: the store answers and its schema is this collector’s',
+        description:
+          'For load balancers and orchestrators: 503 while the store is unreachable or its schema is not up to date.',
+        security: [],
+        responses: {
+          200: { description: 'Ready', content: json(ref('Readiness')) },
+          503: { description: 'Not ready: `reason` says why', content: json(ref('Readiness')) },
         },
       },
     },

@@ -41,6 +41,8 @@ export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRow
   /** Runs `fn` in a transaction; reruns it (a few times) when it throws TransactionConflict or loses a race. */
   transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /** The newest migration the database has run, and the ones this code knows that it has not. */
+  schemaState(): Promise<{ applied: string | null; pending: string[] }>;
   close(): Promise<void>;
 }
 

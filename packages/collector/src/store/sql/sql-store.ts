@@ -7,13 +7,13 @@
 import { Migrator, sql } from 'kysely';
 import { type LeadOps, type LeadStore, TransactionConflict } from '../lead-store.ts';
 import type { SqlDialect } from './dialect.ts';
-import { assertKnownSchema } from './schema-version.ts';
 import { SqlErasure } from './erasure.ts';
 import { SqlHistory } from './history.ts';
 import { SqlLeads } from './leads.ts';
 import { SqlOutbox } from './outbox.ts';
 import type { Queryable } from './queryable.ts';
 import { SqlReceipts } from './receipts.ts';
+import { appliedMigrations, assertKnownSchema } from './schema-version.ts';
 import { SqlSessions } from './sessions.ts';
 import { SqlSettings } from './settings.ts';
 import { SqlSites } from './sites.ts';
@@ -104,6 +104,11 @@ export const SqlLeadStore = {
       transaction: (fn) => transaction(dialect, fn),
       ping: async () => {
         await sql`select 1`.execute(db);
+      },
+      schemaState: async () => {
+        const applied = await appliedMigrations(dialect);
+        const pending = Object.keys(dialect.migrations).filter((name) => !applied.includes(name));
+        return { applied: applied.at(-1) ?? null, pending: pending.sort() };
       },
       close: () => dialect.close(),
     };
