@@ -4,8 +4,9 @@
  * through the store's Kysely handle (on SQLite the connection's search-index queue sees them, so the index is built
  * as in use).
  */
+import type { TouchDetails } from '@leadtrail/protocol';
 import type { Insertable, Kysely } from 'kysely';
-import type { Database, LeadsTable } from '../../packages/collector/src/store/sql/schema.ts';
+import type { Database, LeadsTable, LeadTouchesTable } from '../../packages/collector/src/store/sql/schema.ts';
 
 /** Rare words, each put in the notes of one lead in RARE_EVERY: a search for one matches few rows. */
 export const RARE_WORDS = ['quokka', 'axolotl', 'pangolin', 'narwhal'] as const;
@@ -167,6 +168,66 @@ export interface LoadOptions {
   onProgress?: (loaded: number) => void;
   seed?: number;
   period?: Period;
+  /** Give most leads a first touch (the lead's attribution and its lead_touches row), from TOUCH_MIX. */
+  touches?: boolean;
+}
+
+/**
+ * First touches, with their share of leads: channel, utm_source, utm_campaign (lower case, as lead_touches keeps
+ * them). BENCH_CAMPAIGN is in about 1 lead in 12.
+ */
+export const BENCH_CAMPAIGN = 'spring-sale';
+const TOUCH_MIX: Array<[number, TouchDetails['channel'], string | null, string | null]> = [
+  [0.25, 'direct', null, null],
+  [0.2, 'organic_search', null, null],
+  [0.08, 'paid_search', 'google', BENCH_CAMPAIGN],
+  [0.07, 'paid_search', 'google', 'brand'],
+  [0.05, 'paid_social', 'linkedin', 'retargeting'],
+  [0.08, 'email', 'newsletter', 'march-newsletter'],
+  [0.04, 'email', 'newsletter', 'webinar-invite'],
+  [0.08, 'organic_social', null, null],
+  [0.08, 'referral', null, null],
+  [0.02, 'ai_assistant', 'chatgpt.com', null],
+];
+
+/** Lead `row`'s first touch (or none, for about 1 lead in 20): its attribution columns and its lead_touches row. */
+function benchTouch(row: Insertable<LeadsTable>, random: () => number): Insertable<LeadTouchesTable> | null {
+  let roll = random();
+  for (const [weight, channel, source, campaign] of TOUCH_MIX) {
+    if (roll >= weight) {
+      roll -= weight;
+      continue;
+    }
+    const host = channel === 'organic_search' ? 'google.com' : channel === 'referral' ? 'partner.example' : null;
+    const touch: TouchDetails = {
+      landing_page: campaign ? `/?utm_source=${source}&utm_campaign=${campaign}` : '/',
+      referrer: host ? `https://${host}/` : null,
+      referrer_host: host,
+      utm_source: source,
+      utm_medium: campaign ? (channel === 'email' ? 'email' : 'cpc') : null,
+      utm_campaign: campaign,
+      utm_term: null,
+      utm_content: null,
+      click_id_kind: null,
+      click_id: null,
+      channel,
+      source: source ?? host,
+      at: row.created_at as string,
+    };
+    row.first_touch = JSON.stringify(touch);
+    row.latest_touch = JSON.stringify(touch);
+    return {
+      lead_id: row.id,
+      kind: 'first',
+      site_id: row.site_id,
+      channel,
+      utm_source: source,
+      utm_medium: touch.utm_medium,
+      utm_campaign: campaign,
+      referrer_host: host,
+    };
+  }
+  return null;
 }
 
 /** Inserts n leads for one site; returns the seconds it took. */
@@ -180,15 +241,23 @@ export async function bulkLoadLeads(
   const batch = options.batch ?? 1000;
   const perTx = options.batchesPerTransaction ?? 10;
   const random = rng(options.seed ?? 42);
+  // Touches draw from their own sequence, so the leads are the same with or without them.
+  const touchRandom = rng((options.seed ?? 42) + 1);
   const started = performance.now();
   let i = 0;
   while (i < n) {
     await db.transaction().execute(async (trx) => {
       for (let b = 0; b < perTx && i < n; b++) {
         const rows: Insertable<LeadsTable>[] = [];
-        for (let k = 0; k < batch && i < n; k++, i++)
-          rows.push(benchLead(i, n, siteId, userId, random, options.period));
+        const touches: Insertable<LeadTouchesTable>[] = [];
+        for (let k = 0; k < batch && i < n; k++, i++) {
+          const row = benchLead(i, n, siteId, userId, random, options.period);
+          const touch = options.touches ? benchTouch(row, touchRandom) : null;
+          if (touch) touches.push(touch);
+          rows.push(row);
+        }
         await trx.insertInto('leads').values(rows).execute();
+        if (touches.length) await trx.insertInto('lead_touches').values(touches).execute();
       }
     });
     options.onProgress?.(i);

@@ -1,15 +1,16 @@
 /**
- * Aggregates (counts per status, per channel or campaign, new leads per UTC day) agree with what `list` finds under the same filters, on
+ * Aggregates (counts per status, per channel or campaign, new leads per period) agree with what `list` finds under the same filters, on
  * both stores, and follow the access policy: a publishable key reads no counts either.
  */
-import { countLeads, LeadsError, leadsByTouch, leadsPerDay } from '@leadtrail/collector';
+import { countLeads, LeadsError, leadsByTouch, leadsPerPeriod } from '@leadtrail/collector';
 import { beforeAll, expect, it } from 'vitest';
 import { createTestSite } from '../support/collector.ts';
 import { describeEachStore, uuid } from '../support/conformance.ts';
 
 describeEachStore('aggregates', (env) => {
   let ctx: Parameters<typeof countLeads>[0];
-  const days = ['2026-03-01', '2026-03-02', '2026-03-03'];
+  /** Three UTC days: 2026-03-01, 02 and 03. */
+  const days = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'].map((day) => `${day}T00:00:00.000Z`);
 
   beforeAll(async () => {
     const { handle } = env();
@@ -44,15 +45,15 @@ describeEachStore('aggregates', (env) => {
     expect((await countLeads(ctx, { status: 'qualified' })).total).toBe(2);
   });
 
-  it('counts new leads per UTC day over the period, nothing outside it', async () => {
-    const perDay = await leadsPerDay(ctx, {}, days);
-    expect(perDay.map((d) => [d.day, d.total])).toEqual([
+  it('counts new leads per period (here UTC days), nothing outside them', async () => {
+    const perDay = await leadsPerPeriod(ctx, {}, days);
+    expect(perDay.map((d) => [d.start.slice(0, 10), d.total])).toEqual([
       ['2026-03-01', 2],
       ['2026-03-02', 1],
       ['2026-03-03', 1],
     ]);
     expect(perDay[0]!.by_status).toMatchObject({ new: 1, qualified: 1 });
-    const filtered = await leadsPerDay(ctx, { status: 'qualified' }, days);
+    const filtered = await leadsPerPeriod(ctx, { status: 'qualified' }, days);
     expect(filtered.map((d) => d.total)).toEqual([1, 1, 0]);
   });
 
@@ -62,7 +63,7 @@ describeEachStore('aggregates', (env) => {
     await expect(countLeads(ctx, { site_id: uuid() })).rejects.toMatchObject({ code: 'site_mismatch' });
     const browser = { ...ctx, keyKind: 'publishable' as const };
     await expect(countLeads(browser, {})).rejects.toBeInstanceOf(LeadsError);
-    await expect(leadsPerDay(browser, {}, days)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(leadsPerPeriod(browser, {}, days)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('counts per first (or latest) touch channel and campaign, with list’s filters; leads with no touch under null', async () => {

@@ -17,7 +17,13 @@ describeEachStore('list (get)', (env) => {
     const site = await createTestSite(env().handle.store);
     key = site.secretKey;
     const rows = [
-      { name: 'alice Adams', email: `alice.${tag}@example.com`, status: 'new', lead_score: 10, company: 'Zeta' },
+      {
+        name: 'alice Adams',
+        email: `alice.${tag}@example.com`,
+        status: 'new',
+        lead_score: 10,
+        company: 'Zeta Widgets',
+      },
       { name: 'Bob Brown', email: `bob.${tag}@example.com`, status: 'qualified', lead_score: 90, origin: 'referral' },
       { name: 'carol Clark', email: `carol.${tag}@example.com`, status: 'qualified', notes: `100% sure_${tag} \\ ok` },
       { name: 'Dave Dunn', email: `dave.${tag}@example.com`, status: 'lost', segment_id: segment, company: 'alpha' },
@@ -85,6 +91,17 @@ describeEachStore('list (get)', (env) => {
     expect(names(await list({ search: '"bob' }))).toEqual([]);
     expect(names(await list({ search: "'; DROP TABLE leads; --" }))).toEqual([]);
     expect((await list({})).body.data.pagination.total).toBe(5);
+  });
+
+  it('searches the company too (beyond the seed), and follows a company that changes', async () => {
+    expect(names(await list({ search: 'WIDGET' }))).toEqual(['alice Adams']);
+    expect(names(await list({ search: 'alp' }))).toEqual(['Dave Dunn']);
+    expect(names(await list({ search: 'ze' }))).toEqual(['alice Adams']);
+    await env().api.call('update', { lead_id: ids[0], company: 'Omega Gadgets' }, { key });
+    expect(names(await list({ search: 'widget' }))).toEqual([]);
+    expect(names(await list({ search: 'gadget' }))).toEqual(['alice Adams']);
+    await env().api.call('update', { lead_id: ids[0], company: 'Zeta Widgets' }, { key });
+    expect(names(await list({ search: 'widget' }))).toEqual(['alice Adams']);
   });
 
   it('searches one- and two-character text too', async () => {

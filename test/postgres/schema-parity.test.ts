@@ -23,6 +23,7 @@ const POSTGRES_ONLY_INDEXES: Record<string, string> = {
   leads_search_name: 'pg_trgm GIN index (SQLite: the leads_fts table)',
   leads_search_email: 'pg_trgm GIN index (SQLite: the leads_fts table)',
   leads_search_notes: 'pg_trgm GIN index (SQLite: the leads_fts table)',
+  leads_search_company: 'pg_trgm GIN index (SQLite: the leads_fts table, 097-search-company.ts)',
   leads_site_status_updated: "the list's sort by update within a status",
   leads_site_name: 'the list\'s sort by name, lower(name COLLATE "C")',
 };

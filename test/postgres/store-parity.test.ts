@@ -207,7 +207,8 @@ describe.skipIf(!PG_URL)('SQLite and Postgres agree', () => {
       expect(await names(kind, 'a%b')).toEqual(['a%b', 'a_b']);
       expect(await names(kind, 'a_b')).toEqual(['a_b']);
       expect(await names(kind, 'a\\b')).toEqual(['a\\b', 'a_b']);
-      expect(await names(kind, '%')).toEqual(['100% Pure', 'a%b', 'a\\b', 'a_b']);
+      // back\slash's company is "%y": search covers the company too.
+      expect(await names(kind, '%')).toEqual(['100% Pure', 'a%b', 'a\\b', 'a_b', 'back\\slash']);
       expect(await names(kind, 'ANN')).toEqual(['Ann Smith', 'ANNA KARENINA', 'annabel lee']);
       expect(await names(kind, 'zoë')).toEqual(['ZOË KRAVITZ', 'Zoë Saldaña']);
     }

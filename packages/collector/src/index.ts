@@ -1,7 +1,7 @@
 /** The collector as a library: open a store, start the server, or call the core directly. */
 
 export { createApp } from './app.ts';
-export { countLeads, leadsByTouch, leadsPerDay } from './core/aggregates.ts';
+export { countLeads, firstLeadAt, leadsByTouch, leadsByTouches, leadsPerPeriod } from './core/aggregates.ts';
 export type { ActionContext, ActionResult } from './core/context.ts';
 export { LeadsError } from './core/errors.ts';
 export { createApiKey, hashKey, verifyApiKey } from './core/keys.ts';

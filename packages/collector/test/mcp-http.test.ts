@@ -37,7 +37,7 @@ const SEED_TABLE: [string, 'string' | 'number' | 'object' | 'array', string][] =
   ['assignee_id', 'string', 'Assignee user UUID'],
   ['site_id', 'string', 'Filter by site UUID'],
   ['user_id', 'string', 'Filter by user UUID'],
-  ['search', 'string', 'Text search in name, email, notes'],
+  ['search', 'string', 'Text search in name, email, notes and company (company: beyond the seed)'],
   ['limit', 'number', 'Max results (default 50)'],
   ['offset', 'number', 'Pagination offset'],
   ['sort_by', 'string', 'Field to sort by'],

@@ -66,6 +66,8 @@ const filterFields = {
   utm_campaign: f.utm_campaign,
   referrer_host: f.referrer_host,
   touch: f.touch,
+  created_from: f.created_from,
+  created_to: f.created_to,
 };
 
 export const filterEntries = { site_id: v.optional(f.site_id), ...optionalAll(filterFields) };
@@ -114,13 +116,25 @@ export const identifyEntries = {
   }),
 };
 
+/** A period runs forwards: created_to is not before created_from (equal: an empty period). */
+const periodInOrder = (i: { created_from?: string; created_to?: string }) =>
+  !i.created_from || !i.created_to || i.created_from <= i.created_to;
+const PERIOD_KEYS = [['created_from'], ['created_to']] as const;
+const PERIOD_MESSAGE = 'must not be before created_from';
+
 const hasLookup = <T extends { lead_id?: string; email?: string; phone?: string }>(i: T) =>
   i.lead_id !== undefined || i.email !== undefined || i.phone !== undefined;
 const LOOKUP_MESSAGE = 'one of lead_id, email or phone is required to find the lead';
 
 export const CreateInput = v.strictObject(createEntries);
-export const LeadFilters = v.strictObject(filterEntries);
-export const ListInput = v.strictObject(listEntries);
+export const LeadFilters = v.pipe(
+  v.strictObject(filterEntries),
+  v.forward(v.partialCheck(PERIOD_KEYS, periodInOrder, PERIOD_MESSAGE), ['created_to']),
+);
+export const ListInput = v.pipe(
+  v.strictObject(listEntries),
+  v.forward(v.partialCheck(PERIOD_KEYS, periodInOrder, PERIOD_MESSAGE), ['created_to']),
+);
 export const UpdateInput = v.strictObject(updateEntries);
 export const QualifyInput = v.pipe(v.strictObject(qualifyEntries), v.check(hasLookup, LOOKUP_MESSAGE));
 export const IdentifyInput = v.strictObject(identifyEntries);

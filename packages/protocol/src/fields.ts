@@ -34,6 +34,41 @@ const cut = (max: number) => v.transform((text: string) => text.slice(0, max));
 
 const isoTimestamp = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp'));
 
+/** A date and time with its offset: `2026-03-01T00:00:00Z`, `2026-03-01T05:30+05:30` (seconds and fraction optional). */
+const INSTANT = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d\d):?(\d\d))$/i;
+
+/**
+ * The instant `text` names, as stored timestamps are written (UTC, milliseconds: `2026-02-28T18:30:00.000Z`), so
+ * it compares with them as text too; null when it is no real date and time (a 30 February, a 24:00) or falls outside
+ * the years 0000 to 9999.
+ */
+export function instantOf(text: string): string | null {
+  const m = INSTANT.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offset = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  if (hour! > 23 || minute! > 59 || second! > 59 || Number(m[11] ?? 0) > 59) return null;
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day);
+  // The calendar moves a 30 February on to 2 March: a date that does not come back as written does not exist.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day) return null;
+  date.setUTCHours(hour!, minute! - offset, second, millis);
+  const at = date.getUTCFullYear();
+  return at >= 0 && at <= 9999 ? date.toISOString() : null;
+}
+
+const INSTANT_MESSAGE = 'must be an ISO 8601 date and time with its offset, e.g. 2026-03-01T00:00:00Z';
+/** A filter's bound in time; kept as UTC text (instantOf). */
+const instant = (description: string) =>
+  v.pipe(
+    v.string('must be a string'),
+    v.trim(),
+    v.check((text) => instantOf(text) !== null, INSTANT_MESSAGE),
+    v.transform((text) => instantOf(text)!),
+    v.description(description),
+  );
+
 /** A URL's path and query (no hash); anything that is not an absolute URL is taken as a path already. */
 export const pathOf = (value: string) => {
   const text = value.trim();
@@ -122,8 +157,13 @@ export const fields = {
     v.string(),
     v.trim(),
     v.maxLength(200, 'must be at most 200 characters'),
-    v.description('Text search in name, email, notes'),
+    v.description('Text search in name, email, notes and company (company: beyond the seed)'),
   ),
+  /** Not in the seed: a period of creation, from inclusive to exclusive. */
+  created_from: instant(
+    'Created at or after this instant: ISO 8601 with its offset (2026-03-01T00:00:00Z, 2026-03-01T00:00:00+05:30)',
+  ),
+  created_to: instant('Created before this instant (exclusive): ISO 8601 with its offset; not before created_from'),
   limit: int(1, 500, 'Max results (default 50)'),
   offset: int(0, 1_000_000_000, 'Pagination offset'),
   sort_by: v.pipe(

@@ -1,7 +1,7 @@
 /**
- * Aggregates of a site's leads, with the same filters as `list`: how many per status, per channel or campaign, and
- * new leads per day. The
- * store answers each with one GROUP BY, never by reading rows. They are reads, so the access policy's rules for
+ * Aggregates of a site's leads, with the same filters as `list` (a creation period among them): how many per status,
+ * per channel or campaign, per period of time, and when the first was created. The store answers each with one
+ * aggregate query (GROUP BY, counts, MIN), never by reading rows. They are reads, so the access policy's rules for
  * `list` apply (a publishable key reads nothing).
  */
 import { LEAD_STATUSES, LeadFilters, type LeadStatus, type TouchKind } from '@leadtrail/protocol';
@@ -17,10 +17,15 @@ export interface LeadCounts {
   by_status: CountsByStatus;
 }
 
-export interface DayCounts extends LeadCounts {
-  /** The UTC day, YYYY-MM-DD. */
-  day: string;
+export interface PeriodCounts extends LeadCounts {
+  /** From this instant (inclusive, UTC ISO 8601)... */
+  start: string;
+  /** ...to this one (exclusive). */
+  end: string;
 }
+
+/** Leads per value of a touch attribute: most first, ties by value; null collects the leads with no such value. */
+export type Breakdown = { value: string | null; count: number }[];
 
 const noCounts = () => Object.fromEntries(LEAD_STATUSES.map((s) => [s, 0])) as CountsByStatus;
 const sum = (counts: CountsByStatus) => LEAD_STATUSES.reduce((total, s) => total + counts[s], 0);
@@ -39,38 +44,46 @@ export async function countLeads(ctx: ActionContext, input: unknown): Promise<Le
 }
 
 /**
- * How many leads match `input` (list's filters) per value of their first touch's (or latest touch's) channel,
- * campaign, ...: most first, ties by value; null collects the leads with no such value.
+ * How many leads match `input` (list's filters) per value of each of `columns` of their first touch (or latest, with
+ * `touch: 'latest'`): channel, campaign, ... One read for all the columns.
  */
-export async function leadsByTouch(
+export async function leadsByTouches<C extends TouchColumn>(
   ctx: ActionContext,
   input: unknown,
-  column: TouchColumn,
-): Promise<{ value: string | null; count: number }[]> {
+  columns: readonly C[],
+): Promise<Record<C, Breakdown>> {
   const filters = filtersOf(ctx, input);
   const kind: TouchKind = filters.touch ?? 'first';
-  const rows = await ctx.store.countLeadsByTouch(ctx.siteId, filters, { column, kind });
-  return rows.sort((a, b) => b.count - a.count || (a.value ?? '\uffff').localeCompare(b.value ?? '\uffff'));
+  const counts = await ctx.store.countLeadsByTouch(ctx.siteId, filters, { columns, kind });
+  const sorted = (rows: Breakdown): Breakdown =>
+    [...rows].sort((a, b) => b.count - a.count || (a.value ?? '\uffff').localeCompare(b.value ?? '\uffff'));
+  return Object.fromEntries(columns.map((column) => [column, sorted(counts[column])])) as Record<C, Breakdown>;
 }
 
-/** New leads per UTC day over `days` (YYYY-MM-DD, oldest first, consecutive), per status, matching `input`. */
-export async function leadsPerDay(ctx: ActionContext, input: unknown, days: readonly string[]): Promise<DayCounts[]> {
-  const first = days[0];
-  const last = days.at(-1);
-  if (!first || !last) return [];
-  const after = new Date(Date.parse(`${last}T00:00:00.000Z`) + 86_400_000).toISOString();
-  const rows = await ctx.store.countLeadsByDay(ctx.siteId, {
-    ...filtersOf(ctx, input),
-    created_from: `${first}T00:00:00.000Z`,
-    created_before: after,
-  });
-  const byDay = new Map(days.map((day) => [day, noCounts()]));
-  for (const row of rows) {
-    const counts = byDay.get(row.day);
+/** How many leads match `input` per value of one attribute of their first (or latest) touch. */
+export async function leadsByTouch(ctx: ActionContext, input: unknown, column: TouchColumn): Promise<Breakdown> {
+  return (await leadsByTouches(ctx, input, [column]))[column];
+}
+
+/**
+ * New leads matching `input` per period, per status: period i runs from bounds[i] to bounds[i + 1] (instants,
+ * ascending; the caller decides what a period is: a day or a month of the owner's calendar, say).
+ */
+export async function leadsPerPeriod(
+  ctx: ActionContext,
+  input: unknown,
+  bounds: readonly string[],
+): Promise<PeriodCounts[]> {
+  const filters = filtersOf(ctx, input);
+  const periods = bounds.slice(1).map(() => noCounts());
+  for (const row of await ctx.store.countLeadsByPeriod(ctx.siteId, filters, bounds)) {
+    const counts = periods[row.period];
     if (counts) counts[row.status] += row.count;
   }
-  return days.map((day) => {
-    const by_status = byDay.get(day)!;
-    return { day, by_status, total: sum(by_status) };
-  });
+  return periods.map((by_status, i) => ({ start: bounds[i]!, end: bounds[i + 1]!, by_status, total: sum(by_status) }));
+}
+
+/** When the earliest lead matching `input` was created, or null when none does. */
+export async function firstLeadAt(ctx: ActionContext, input: unknown): Promise<string | null> {
+  return ctx.store.firstCreatedAt(ctx.siteId, filtersOf(ctx, input));
 }

@@ -1,33 +1,20 @@
 /**
  * A person's data from their lead's page: "Download their data (JSON)" (GET /leads/:id/export.json, an attachment)
  * and "Delete this lead and all its data" (POST /leads/:id/delete: CSRF-checked like every change, asked first by the
- * page's script), which returns to the list with a flash. What is exported and erased is the core's (core/erasure.ts).
+ * page's script), which returns to the list with a flash (lead-pages.ts shows DELETED there). What is exported and
+ * erased is the core's (core/erasure.ts).
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { erasePerson, exportPerson } from '../core/erasure.ts';
 import { LeadsError } from '../core/errors.ts';
 import type { DashContext, DashEnv, Deps } from './context.ts';
 import { requireOwner } from './guard.ts';
 import { ownerContext } from './leads.ts';
 import { errorPage } from './pages/error.ts';
-import { flash } from './pages/layout.ts';
 
 /** Where a deletion returns to. */
 export const DELETED_PATH = '/leads?done=deleted';
-const DELETED = 'The lead was deleted with all its data: devices, pages, form submissions and history.';
-
-/**
- * The list page (lead-pages.ts) knows nothing of deletions, so the flash is added to its answer on the way out, at
- * the top of <main>. Only for the fixed `done=deleted`: nothing from the request reaches the page.
- */
-const deletedFlash: MiddlewareHandler<DashEnv> = async (c, next) => {
-  await next();
-  if (c.req.method !== 'GET' || c.req.query('done') !== 'deleted' || c.res.status !== 200) return;
-  if (!c.res.headers.get('content-type')?.startsWith('text/html')) return;
-  const page = await c.res.text();
-  c.res = new Response(page.replace('<main>', `<main>\n${await flash('ok', DELETED)}`), c.res);
-  c.res.headers.delete('content-length');
-};
+export const DELETED = 'The lead was deleted with all its data: devices, pages, form submissions and history.';
 
 const isMissing = (error: unknown) =>
   error instanceof LeadsError && (error.code === 'not_found' || error.code === 'invalid_input');
@@ -46,8 +33,6 @@ export function erasurePagesApp(deps: Deps) {
       }),
       404,
     );
-
-  app.use('/leads', deletedFlash);
 
   app.get('/leads/:id/export.json', guard, async (c) => {
     let data: Awaited<ReturnType<typeof exportPerson>>;

@@ -1,10 +1,17 @@
-/** The leads pages: the list (with counts and chart), the CSV export, one lead, its status and its notes. */
+/**
+ * The leads pages: the list (with its date range, counts and chart), the site's time zone, the CSV export, one lead,
+ * its status and its notes.
+ */
 import { LEAD_STATUSES, type LeadStatus, type QualifyResponse } from '@leadtrail/protocol';
 import { Hono } from 'hono';
+import { firstLeadAt } from '../core/aggregates.ts';
 import { LeadsError } from '../core/errors.ts';
-import { chartData } from './chart.ts';
+import { setSiteTimeZone, siteTimeZone, timeZoneChoices } from '../core/time-zone.ts';
+import { dayOf } from './calendar.ts';
+import { chartAndCounts } from './chart.ts';
 import { type DashContext, type DashEnv, type Deps, formText } from './context.ts';
 import { exportStream } from './csv.ts';
+import { DELETED } from './erasure-pages.ts';
 import { requireOwner } from './guard.ts';
 import {
   adoptValue,
@@ -21,8 +28,11 @@ import { errorPage } from './pages/error.ts';
 import { leadPage } from './pages/lead.ts';
 import { leadsPage } from './pages/leads.ts';
 import { filterInput, listFilters, parseFilters } from './query.ts';
+import { rangeProblem, resolveRange } from './range.ts';
 
 const EXPORT_PAGE = 500;
+/** Intl's list of zones, read once. */
+const ZONES = timeZoneChoices();
 
 const DONE: Record<string, string> = {
   status: 'Status updated.',
@@ -55,49 +65,88 @@ export function leadPagesApp(deps: Deps) {
 
   app.get('/', guard, (c) => c.redirect('/leads', 303));
 
+  /** The list's filters, with its date range resolved in the site's time zone at this moment. */
+  const listView = async (c: DashContext) => {
+    const filters = parseFilters(c.req.query());
+    const zone = await siteTimeZone(deps.options.store, c.get('owner').site.id);
+    const now = deps.now();
+    return { filters, zone, now, range: resolveRange(filters.range, zone.zone, now) };
+  };
+
   app.get('/leads', guard, async (c) => {
     const owner = c.get('owner');
-    const filters = parseFilters(c.req.query());
+    const { filters, zone, now, range } = await listView(c);
     const ctx = ctxOf(c);
+    const info = c.req.query('done') === 'deleted' ? DELETED : null;
+    const page = { owner, info, filters, range, zone: { name: zone.zone, chosen: zone.chosen, choices: ZONES } };
+    const refused = (error: string) =>
+      c.html(
+        leadsPage({ ...page, siteEmpty: false, counts: null, chart: null, sources: null, list: null, error }),
+        400,
+      );
+    const problem = rangeProblem(filters.range);
+    if (problem) return refused(problem);
     try {
-      // The chart and the breakdown by source head the first page only, not every page of a long list.
+      // The chart and the breakdown by source head the first page only, not every page of a long list; there the
+      // tiles come from the chart's counts, elsewhere from their own.
       const first = filters.page === 1;
-      const [counts, chart, sources, list] = await Promise.all([
-        statusCounts(ctx, filters),
-        first ? chartData(ctx, deps.now(), filterInput(filters)) : null,
-        first ? sourceBreakdown(ctx, filters) : null,
-        listPage(ctx, filters),
+      const tiles = filterInput(filters, range, { status: true });
+      const [charted, counts, sources, list] = await Promise.all([
+        first ? chartAndCounts(ctx, tiles, filters.status, range, zone.zone, now) : null,
+        first ? null : statusCounts(ctx, filters, range),
+        first ? sourceBreakdown(ctx, filters, range) : null,
+        listPage(ctx, filters, range),
       ]);
-      return c.html(leadsPage({ owner, filters, counts, chart, sources, list }));
+      // "No leads yet" is for a site with none at all; any other empty list is the filters' or the page's doing.
+      const siteEmpty = list.pagination.total === 0 && (await firstLeadAt(ctx, {})) === null;
+      const chart = charted?.chart ?? null;
+      return c.html(leadsPage({ ...page, siteEmpty, counts: charted?.counts ?? counts, chart, sources, list }));
+    } catch (error) {
+      const problem = refusalText(error);
+      if (!problem) throw error;
+      return refused(problem);
+    }
+  });
+
+  app.post('/leads/zone', guard, async (c) => {
+    const form = c.get('form');
+    const chosen = formText(form, 'browser_zone') || formText(form, 'time_zone');
+    try {
+      await setSiteTimeZone(deps.options.store, c.get('owner').site.id, chosen);
     } catch (error) {
       const problem = refusalText(error);
       if (!problem) throw error;
       return c.html(
-        leadsPage({ owner, filters, counts: null, chart: null, sources: null, list: null, error: problem }),
+        errorPage({ owner: c.get('owner'), title: 'Unknown time zone', message: problem, back: '/leads' }),
         400,
       );
     }
+    // Back to the list as it was: `back` is read as a query string and written anew, so it can only be one.
+    const query = new URLSearchParams(formText(form, 'back').slice(0, 2000)).toString();
+    return c.redirect(`/leads${query ? `?${query}` : ''}`, 303);
   });
 
   app.get('/leads/export.csv', guard, async (c) => {
     const ctx = ctxOf(c);
-    const filters = listFilters(parseFilters(c.req.query()));
+    const { filters: view, zone, now, range } = await listView(c);
+    const filters = listFilters(view, range);
+    const cannot = (message: string) =>
+      c.html(errorPage({ owner: c.get('owner'), title: 'Cannot export', message, back: '/leads' }), 400);
+    const problem = rangeProblem(view.range);
+    if (problem) return cannot(problem);
     // Validate before answering 200: a bad filter is a 400 page, not a broken download.
     try {
       await listLeads(ctx, { ...filters, limit: 1 });
     } catch (error) {
       const problem = refusalText(error);
       if (!problem) throw error;
-      return c.html(
-        errorPage({ owner: c.get('owner'), title: 'Cannot export', message: problem, back: '/leads' }),
-        400,
-      );
+      return cannot(problem);
     }
     const stream = exportStream(async (offset) => {
       const { leads, pagination } = await listLeads(ctx, { ...filters, limit: EXPORT_PAGE, offset });
       return { leads, has_more: pagination.has_more };
     });
-    const day = deps.now().toISOString().slice(0, 10);
+    const day = dayOf(zone.zone, now.getTime());
     return c.body(stream, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="leads-${day}.csv"`,

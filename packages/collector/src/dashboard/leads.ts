@@ -3,13 +3,14 @@
  * for the signed-in site. Listing, counts, the chart, the export, qualify and notes all go through it.
  */
 import type { GetOneResponse, Lead, LeadStatus, ListResponse, Pagination } from '@leadtrail/protocol';
-import { countLeads, leadsByTouch } from '../core/aggregates.ts';
+import { countLeads, leadsByTouches } from '../core/aggregates.ts';
 import { type ActionContext, contextFor } from '../core/context.ts';
 import { LeadsError } from '../core/errors.ts';
 import { runLeadsAction } from '../core/run-action.ts';
 import type { Site } from '../store/lead-store.ts';
 import type { AppOptions } from '../web/options.ts';
 import { filterInput, type LeadFilters, listFilters, PAGE_SIZE } from './query.ts';
+import type { DateRange } from './range.ts';
 
 export type LeadDetail = GetOneResponse['data'];
 
@@ -25,23 +26,19 @@ export async function listLeads(
   return (result.body as ListResponse).data;
 }
 
-export const listPage = (ctx: ActionContext, filters: LeadFilters) =>
-  listLeads(ctx, { ...listFilters(filters), limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
+export const listPage = (ctx: ActionContext, filters: LeadFilters, range: DateRange) =>
+  listLeads(ctx, { ...listFilters(filters, range), limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
 
-/** How many leads match the search and origin, in all and per status: one GROUP BY. */
-export async function statusCounts(ctx: ActionContext, filters: LeadFilters) {
-  const counts = await countLeads(ctx, filterInput(filters, { status: true }));
+/** How many leads match the filters but the status (the tiles choose it), in all and per status: one GROUP BY. */
+export async function statusCounts(ctx: ActionContext, filters: LeadFilters, range: DateRange) {
+  const counts = await countLeads(ctx, filterInput(filters, range, { status: true }));
   return { all: counts.total, byStatus: counts.by_status };
 }
 
-/** How many leads match the filters per first-touch channel and per campaign (the top 10). */
-export async function sourceBreakdown(ctx: ActionContext, filters: LeadFilters) {
-  const input = filterInput(filters);
-  const [byChannel, byCampaign] = await Promise.all([
-    leadsByTouch(ctx, input, 'channel'),
-    leadsByTouch(ctx, input, 'utm_campaign'),
-  ]);
-  return { byChannel, byCampaign: byCampaign.slice(0, 10) };
+/** How many leads match the filters per first-touch channel and per campaign (the top 10): one GROUP BY. */
+export async function sourceBreakdown(ctx: ActionContext, filters: LeadFilters, range: DateRange) {
+  const { channel, utm_campaign } = await leadsByTouches(ctx, filterInput(filters, range), ['channel', 'utm_campaign']);
+  return { byChannel: channel, byCampaign: utm_campaign.slice(0, 10) };
 }
 
 /** The lead with its visitors (devices) and history; null when the site has no such lead. */

@@ -1,4 +1,4 @@
-/** The leads list's URL state (search, filters, sort, page) and the list action's input made from it. */
+/** The leads list's URL state (search, filters, date range, sort, page) and the list action's input made from it. */
 import {
   CHANNELS,
   type Channel,
@@ -7,6 +7,7 @@ import {
   SORT_COLUMNS,
   type SortColumn,
 } from '@leadtrail/protocol';
+import { type DateRange, DEFAULT_PRESET, parseRange, type RangeChoice, rangeParams } from './range.ts';
 
 export const PAGE_SIZE = 50;
 /** Far past any real list; keeps offset inside the schema's bound whatever the URL says. */
@@ -19,6 +20,7 @@ export interface LeadFilters {
   /** The first touch's channel and campaign. */
   channel: Channel | '';
   campaign: string;
+  range: RangeChoice;
   sort: SortColumn;
   order: 'asc' | 'desc';
   page: number;
@@ -30,6 +32,7 @@ export const DEFAULT_FILTERS: LeadFilters = {
   origin: '',
   channel: '',
   campaign: '',
+  range: { preset: DEFAULT_PRESET },
   sort: 'created_at',
   order: 'desc',
   page: 1,
@@ -46,6 +49,7 @@ export function parseFilters(query: Record<string, string | undefined>): LeadFil
     origin: (query.origin ?? '').trim(),
     channel: (CHANNELS as readonly string[]).includes(query.channel ?? '') ? (query.channel as Channel) : '',
     campaign: (query.campaign ?? '').trim().slice(0, 200),
+    range: parseRange(query),
     sort: (SORT_COLUMNS as readonly string[]).includes(sort) ? (sort as SortColumn) : DEFAULT_FILTERS.sort,
     order: query.order === 'asc' ? 'asc' : query.order === 'desc' ? 'desc' : DEFAULT_FILTERS.order,
     page: Number.isInteger(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
@@ -56,17 +60,25 @@ export function parseFilters(query: Record<string, string | undefined>): LeadFil
 export function filtersQuery(filters: LeadFilters, overrides: Partial<LeadFilters> = {}): string {
   const merged = { ...filters, ...overrides };
   const params = new URLSearchParams();
-  for (const key of ['q', 'status', 'origin', 'channel', 'campaign', 'sort', 'order', 'page'] as const) {
-    const value = merged[key];
-    if (value !== DEFAULT_FILTERS[key] && value !== '') params.set(key, String(value));
+  for (const key of ['q', 'status', 'origin', 'channel', 'campaign'] as const) {
+    if (merged[key] !== '') params.set(key, merged[key]);
+  }
+  for (const [key, value] of Object.entries(rangeParams(merged.range))) params.set(key, value);
+  for (const key of ['sort', 'order', 'page'] as const) {
+    if (merged[key] !== DEFAULT_FILTERS[key]) params.set(key, String(merged[key]));
   }
   const text = params.toString();
   return text ? `?${text}` : '';
 }
 
-/** The filters (search, status, origin, channel, campaign) of these URL values, as the core's filter input; `status` can be left out. */
-export function filterInput(filters: LeadFilters, without: { status?: boolean } = {}) {
+/**
+ * The filters (search, status, origin, channel, campaign, the range resolved in the owner's zone) of these URL
+ * values, as the core's filter input; `status` can be left out.
+ */
+export function filterInput(filters: LeadFilters, range: DateRange, without: { status?: boolean } = {}) {
   return {
+    ...(range.from ? { created_from: range.from } : {}),
+    ...(range.to ? { created_to: range.to } : {}),
     ...(filters.q ? { search: filters.q } : {}),
     ...(filters.status && !without.status ? { status: filters.status } : {}),
     ...(filters.origin ? { origin: filters.origin } : {}),
@@ -75,9 +87,13 @@ export function filterInput(filters: LeadFilters, without: { status?: boolean } 
   };
 }
 
+/** Whether the list is narrowed by anything but its date range. */
+export const hasFilters = (filters: LeadFilters) =>
+  Boolean(filters.q || filters.status || filters.origin || filters.channel || filters.campaign);
+
 /** The list action's filters and sort for these URL values (paging is added by the caller). */
-export const listFilters = (filters: LeadFilters) => ({
-  ...filterInput(filters),
+export const listFilters = (filters: LeadFilters, range: DateRange) => ({
+  ...filterInput(filters, range),
   sort_by: filters.sort,
   sort_order: filters.order,
 });

@@ -252,7 +252,7 @@ const ACTION_DOCS: Record<keyof typeof ROUTE_ACTIONS, ActionDoc> = {
     summary: 'List leads (the list action), or get one by lead_id',
     description:
       'Filters status, origin, segment_id, campaign_id, assignee_id, user_id and search (case-insensitive ' +
-      'substring of name, email and notes); sort_by, sort_order (default desc), limit 1..500 (default 50), offset. ' +
+      'substring of name, email, notes and company); sort_by, sort_order (default desc), limit 1..500 (default 50), offset. ' +
       'With lead_id: that lead, its visitors and its status history, and `pagination: null`.',
     body: 'ListRequest',
     ok: {

@@ -34,7 +34,13 @@ export type LeadPatch = Partial<LeadFields> & {
 /** A touch attribute leads are counted by. */
 export type TouchColumn = 'channel' | 'utm_source' | 'utm_medium' | 'utm_campaign' | 'referrer_host';
 
-/** What leads are read: list's filters, and (for aggregates) a creation period. */
+/** How many leads have this value of a touch attribute (null: none). */
+export interface TouchCount {
+  value: string | null;
+  count: number;
+}
+
+/** What leads are read: list's filters, a creation period among them. */
 export interface LeadFilter {
   status?: Lead['status'];
   origin?: string;
@@ -50,10 +56,10 @@ export interface LeadFilter {
   utm_campaign?: string;
   referrer_host?: string;
   touch?: TouchKind;
-  /** Created at or after this instant (ISO 8601). */
+  /** Created at or after this instant (UTC ISO 8601, as stored: `2026-03-01T00:00:00.000Z`). */
   created_from?: string;
-  /** Created before this instant (ISO 8601). */
-  created_before?: string;
+  /** Created before this instant (the same form). */
+  created_to?: string;
 }
 
 export interface LeadQuery extends LeadFilter {
@@ -76,16 +82,26 @@ export interface LeadRows {
   /** How many leads match, per status (one GROUP BY). */
   countLeadsByStatus(siteId: string, filter: LeadFilter): Promise<{ status: LeadStatus; count: number }[]>;
   /**
-   * How many leads match, per value of one attribute of their first (or latest) touch (one GROUP BY); leads with no
-   * such touch, or no value, count under null.
+   * How many leads match, per value of each of some attributes of their first (or latest) touch (one GROUP BY); leads
+   * with no such touch, or no value, count under null.
    */
-  countLeadsByTouch(
+  countLeadsByTouch<C extends TouchColumn>(
     siteId: string,
     filter: LeadFilter,
-    by: { column: TouchColumn; kind: TouchKind },
-  ): Promise<{ value: string | null; count: number }[]>;
-  /** How many leads match, per UTC day of creation (YYYY-MM-DD) and status (one GROUP BY). */
-  countLeadsByDay(siteId: string, filter: LeadFilter): Promise<{ day: string; status: LeadStatus; count: number }[]>;
+    by: { columns: readonly C[]; kind: TouchKind },
+  ): Promise<Record<C, TouchCount[]>>;
+  /**
+   * How many leads match, per period of creation and status (one query, counting index entries): period i runs from
+   * bounds[i] (inclusive) to bounds[i + 1] (exclusive); bounds are instants in the form stored, ascending. Leads
+   * outside them are not counted; a period with none has no row.
+   */
+  countLeadsByPeriod(
+    siteId: string,
+    filter: LeadFilter,
+    bounds: readonly string[],
+  ): Promise<{ period: number; status: LeadStatus; count: number }[]>;
+  /** When the earliest lead that matches was created (UTC ISO 8601), or null when none does. */
+  firstCreatedAt(siteId: string, filter: LeadFilter): Promise<string | null>;
 }
 
 export class DuplicateEmailError extends Error {

@@ -7,6 +7,7 @@ export const STYLE = `
   color-scheme: light;
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0; background: var(--soft); color: var(--ink);
@@ -57,6 +58,14 @@ label { display: block; font-weight: 600; font-size: .85rem; margin-bottom: .25r
 .field input { width: 100%; }
 :focus-visible { outline: 2px solid var(--brand); outline-offset: 2px; }
 
+.range-bar { display: flex; flex-wrap: wrap; gap: .6rem 1.25rem; align-items: flex-end; margin-bottom: .75rem; }
+.presets { display: flex; flex-wrap: wrap; gap: .3rem; }
+.preset { border: 1px solid var(--line); background: var(--bg); border-radius: 999px; padding: .25rem .7rem;
+  font-size: .85rem; color: var(--ink); white-space: nowrap; }
+.preset:hover { text-decoration: none; border-color: #b8c1cf; }
+.preset[aria-current="true"] { background: var(--brand); border-color: var(--brand); color: var(--brand-ink); }
+.range-form, .zone-form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: flex-end; margin: 0; }
+.zone-form select { max-width: 14rem; }
 .counts { display: flex; flex-wrap: wrap; gap: .5rem; margin-bottom: 1rem; }
 .count { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: .45rem .8rem;
   color: var(--ink); min-width: 6.5rem; }
@@ -95,7 +104,7 @@ tbody tr:hover { background: #fafbfd; }
 .chart { margin: 0; }
 .chart-scroll { overflow-x: auto; }
 .chart svg { width: 100%; min-width: 540px; height: auto; display: block; }
-.chart .axis { font-size: 10px; fill: var(--muted); }
+.chart .axis { font-size: 10px; fill: var(--muted); font-variant-numeric: tabular-nums; }
 .chart .grid { stroke: var(--line); stroke-dasharray: 3 3; }
 .chart .baseline { stroke: #cfd6e0; }
 .chart .hit { fill: transparent; }

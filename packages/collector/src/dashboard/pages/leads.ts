@@ -1,4 +1,7 @@
-/** The leads list: counts per status, the chart, search and filters, a sortable table, paging and the export. */
+/**
+ * The leads list: the date range and time zone, counts per status, the chart, search and filters, a sortable table,
+ * paging and the export. Days and times are the owner's, in the site's time zone.
+ */
 import {
   CHANNELS,
   type Channel,
@@ -12,16 +15,25 @@ import {
 import { html } from 'hono/html';
 import { CHANNEL_LABELS } from '../../core/attribution/channel.ts';
 import type { Owner } from '../auth.ts';
+import { formatLocal } from '../calendar.ts';
 import { type ChartData, renderChart } from '../chart.ts';
-import { formatDay, formatDuration } from '../format.ts';
-import { filtersQuery, type LeadFilters } from '../query.ts';
-import { flash, layout } from './layout.ts';
+import { formatDuration } from '../format.ts';
+import { filtersQuery, hasFilters, type LeadFilters, PAGE_SIZE } from '../query.ts';
+import { type DateRange, PRESETS, type Preset } from '../range.ts';
+import { csrfField, flash, layout } from './layout.ts';
 
 type Breakdown = { value: string | null; count: number }[];
 
 export interface LeadsPageData {
   owner: Owner;
+  /** What a change that returned to the list did (a deletion). */
+  info?: string | null;
   filters: LeadFilters;
+  range: DateRange;
+  /** The site's time zone, whether the owner chose it, and the zones to choose from. */
+  zone: { name: string; chosen: boolean; choices: readonly string[] };
+  /** The site has no lead at all (so an empty list is not the filters' doing). */
+  siteEmpty: boolean;
   counts: { all: number; byStatus: Record<LeadStatus, number> } | null;
   chart: ChartData | null;
   /** Leads per first-touch channel and per campaign, for the current filters. */
@@ -58,7 +70,7 @@ function header(filters: LeadFilters, column: (typeof COLUMNS)[number]) {
   return html`<th scope="col" class="${cls}"${sortAttr}><a href="${href}">${column.label}${arrow}</a></th>`;
 }
 
-function row(lead: Lead, filters: LeadFilters) {
+function row(lead: Lead, filters: LeadFilters, zone: string) {
   return html`<tr>
   <td><a class="lead-name" href="/leads/${lead.id}">${lead.name}</a></td>
   <td>${lead.email ?? ''}</td>
@@ -69,7 +81,7 @@ function row(lead: Lead, filters: LeadFilters) {
   <td class="num">${lead.pages_visited.length}</td>
   <td class="num">${formatDuration(lead.time_spent)}</td>
   <td class="num">${lead.visit_count}</td>
-  <td class="nowrap">${formatDay(lead.created_at)}</td>
+  <td class="nowrap"><time datetime="${lead.created_at}">${formatLocal(zone, lead.created_at)}</time></td>
 </tr>`;
 }
 
@@ -123,8 +135,16 @@ function counts(data: LeadsPageData) {
 </nav>`;
 }
 
+/** Hidden fields that carry the parts of the list's state a form does not show. */
+function carried(filters: LeadFilters, keys: readonly string[]) {
+  const params = new URLSearchParams(filtersQuery(filters, { page: 1 }));
+  return [...params]
+    .filter(([key]) => keys.includes(key))
+    .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
+}
+
 function filterForm(filters: LeadFilters) {
-  const hidden = html`${filters.sort !== 'created_at' ? html`<input type="hidden" name="sort" value="${filters.sort}">` : ''}${filters.order !== 'desc' ? html`<input type="hidden" name="order" value="${filters.order}">` : ''}`;
+  const hidden = carried(filters, ['range', 'from', 'to', 'sort', 'order']);
   return html`<form class="filters" method="get" action="/leads" role="search">
   ${hidden}
   <div class="grow"><label for="q">Search</label>
@@ -151,6 +171,57 @@ function filterForm(filters: LeadFilters) {
 </form>`;
 }
 
+/** The presets as links, the owner's own days, and the time zone the days are in. */
+function rangeBar(data: LeadsPageData) {
+  const { filters, range, zone, owner } = data;
+  const current = 'preset' in range.choice ? range.choice.preset : null;
+  const presets = (Object.keys(PRESETS) as Preset[]).map(
+    (preset) =>
+      html`<a class="preset" href="/leads${filtersQuery(filters, { range: { preset }, page: 1 })}"${current === preset ? html` aria-current="true"` : ''}>${PRESETS[preset]}</a>`,
+  );
+  const zoneOptions = zone.choices.includes(zone.name) ? zone.choices : [zone.name, ...zone.choices];
+  return html`<section class="range-bar" aria-label="Date range and time zone">
+  <nav class="presets" aria-label="Date range">${presets}</nav>
+  <form class="range-form" method="get" action="/leads">
+    ${carried(filters, ['q', 'status', 'origin', 'channel', 'campaign', 'sort', 'order'])}
+    <div><label for="from">From</label><input id="from" type="date" name="from" value="${range.firstDay ?? ''}"></div>
+    <div><label for="to">To</label><input id="to" type="date" name="to" value="${range.lastDay ?? ''}"></div>
+    <button type="submit">Apply</button>
+  </form>
+  <form class="zone-form" method="post" action="/leads/zone">
+    ${csrfField(owner)}
+    <input type="hidden" name="back" value="${filtersQuery(filters)}">
+    <div><label for="time_zone">Time zone</label>
+      <select id="time_zone" name="time_zone" data-autosubmit>
+        ${zoneOptions.map((name) => html`<option value="${name}"${name === zone.name ? ' selected' : ''}>${name}</option>`)}
+      </select></div>
+    <button type="submit" class="zone-save">Save</button>
+    ${zone.chosen ? '' : html`<button type="submit" name="browser_zone" value="" hidden data-browser-zone>Use this browser’s zone</button>`}
+  </form>
+</section>`;
+}
+
+/** Why the list is empty, and the way on. */
+function emptyList(data: LeadsPageData, pagination: Pagination) {
+  const { filters, range } = data;
+  if (pagination.total > 0) {
+    const lastPage = Math.ceil(pagination.total / PAGE_SIZE);
+    return html`<div class="empty">No leads on this page: the list has ${pagination.total} lead${pagination.total === 1 ? '' : 's'}, ${lastPage} page${lastPage === 1 ? '' : 's'}.</div>
+<div class="pager"><span class="muted small">Page ${filters.page}</span><span><a class="button" rel="prev" href="/leads${filtersQuery(filters, { page: lastPage })}">← Last page (${lastPage})</a></span></div>`;
+  }
+  if (data.siteEmpty) {
+    return html`<div class="empty">No leads yet. They appear here when a visitor sends a form on your site.</div>`;
+  }
+  const period = range.label.charAt(0).toLowerCase() + range.label.slice(1);
+  const allTime = 'preset' in range.choice && range.choice.preset === 'all';
+  const wider = allTime
+    ? ''
+    : html` <a href="/leads${filtersQuery(filters, { range: { preset: 'all' }, page: 1 })}">Show all time</a>`;
+  return hasFilters(filters)
+    ? html`<div class="empty">No lead matches these filters${allTime ? '' : html` in ${period}`}.${wider}</div>`
+    : html`<div class="empty">No lead matches this date range (${period}).${wider}</div>`;
+}
+
 function pager(filters: LeadFilters, pagination: Pagination) {
   const from = pagination.count ? pagination.offset + 1 : 0;
   const to = pagination.offset + pagination.count;
@@ -166,14 +237,13 @@ function pager(filters: LeadFilters, pagination: Pagination) {
 
 export function leadsPage(data: LeadsPageData) {
   const { filters, list } = data;
-  const filtered = filters.q || filters.status || filters.origin || filters.channel || filters.campaign;
   const table = !list
     ? ''
     : list.leads.length === 0
-      ? html`<div class="empty">${filtered ? 'No lead matches these filters.' : 'No leads yet. They appear here when a visitor sends a form on your site.'}</div>`
+      ? emptyList(data, list.pagination)
       : html`<div class="table-wrap"><table>
   <thead><tr>${COLUMNS.map((c) => header(filters, c))}</tr></thead>
-  <tbody>${list.leads.map((lead) => row(lead, filters))}</tbody>
+  <tbody>${list.leads.map((lead) => row(lead, filters, data.zone.name))}</tbody>
 </table></div>
 ${pager(filters, list.pagination)}`;
   return layout({
@@ -181,7 +251,8 @@ ${pager(filters, list.pagination)}`;
     owner: data.owner,
     nav: 'leads',
     body: html`<h1>Leads</h1>
-${flash('error', data.error)}
+${flash('ok', data.info)}${flash('error', data.error)}
+${rangeBar(data)}
 ${counts(data)}
 ${data.chart ? html`<section class="card" aria-label="Leads over time">${renderChart(data.chart)}</section>` : ''}
 ${sourcesCard(data)}

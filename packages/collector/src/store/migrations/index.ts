@@ -17,6 +17,8 @@ import { webhooks } from './060-webhooks.ts';
 import { emailAndFailing } from './070-email-and-failing.ts';
 import { publishableKeyTokens } from './080-publishable-key-tokens.ts';
 import { eventChanges } from './095-event-changes.ts';
+import { searchCompany } from './097-search-company.ts';
+import { leadsCreatedId } from './099-leads-created-id.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -35,6 +37,8 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '070_email_and_failing': emailAndFailing,
   '080_publishable_key_tokens': publishableKeyTokens,
   '095_event_changes': eventChanges,
+  '097_search_company': searchCompany,
+  '099_leads_created_id': leadsCreatedId,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

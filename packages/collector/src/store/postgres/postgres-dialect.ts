@@ -58,14 +58,13 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
       // Like SQLite, where text under three characters has no trigram and falls back to LIKE (ASCII case folding
       // only): the "C" collation makes ILIKE fold ASCII only too. Such a search scans the site's leads on both.
       if ([...search].length < 3) {
-        return sql<boolean>`(name COLLATE "C" ILIKE ${pattern} OR email COLLATE "C" ILIKE ${pattern} OR notes COLLATE "C" ILIKE ${pattern})`;
+        return sql<boolean>`(name COLLATE "C" ILIKE ${pattern} OR email COLLATE "C" ILIKE ${pattern} OR notes COLLATE "C" ILIKE ${pattern} OR company COLLATE "C" ILIKE ${pattern})`;
       }
-      // Served by the leads_search_* GIN (gin_trgm_ops) indexes: a BitmapOr of three index scans, then a recheck.
+      // Served by the leads_search_* GIN (gin_trgm_ops) indexes: a BitmapOr of four index scans, then a recheck.
       // `\` is Postgres's default LIKE escape, as likeContains expects.
-      return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern})`;
+      return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern} OR company ILIKE ${pattern})`;
     },
     textSortKey: (column) => sql`lower(${sql.ref(column)} COLLATE "C")`,
-    utcDay: (column) => sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
     isUniqueViolation: (error) => codeOf(error) === '23505',
     isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))),
     close: () => db.destroy(),

@@ -1,5 +1,5 @@
 /** What differs between SQLite and Postgres; everything else is one Kysely codebase (sql-store.ts). */
-import type { Expression, Kysely, Migration, RawBuilder, SqlBool } from 'kysely';
+import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface SqlDialect {
@@ -13,15 +13,13 @@ export interface SqlDialect {
   readonly migrationSchema?: string;
   /** Row locks for read-modify-write inside a transaction (SQLite serialises writers instead). */
   readonly rowLocks: boolean;
-  /** Case-insensitive substring match over name, email and notes, answered from an index. */
+  /** Case-insensitive substring match over name, email, notes and company, answered from an index. */
   searchLeads(search: string): Expression<SqlBool>;
   /**
    * The sort key of a text column: ASCII-lowercased, compared byte by byte (SQLite's lower() and BINARY
    * collation). Defaults to `lower(column)`, which is exactly that on SQLite.
    */
   textSortKey?(column: string): Expression<unknown>;
-  /** The UTC day (YYYY-MM-DD) of a timestamp column. */
-  utcDay(column: 'created_at'): RawBuilder<string>;
   /**
    * A value that changes whenever sites or keys may have changed (SQLite: its data_version and this connection's
    * writes of them); absent where that cannot be told cheaply.

@@ -1,6 +1,8 @@
 /** Leads in SQL: look-ups by id, email and phone, inserts and patches, the list query and its aggregates. */
 import {
   type Attribution,
+  LEAD_STATUSES,
+  type LeadStatus,
   normalizeEmail,
   normalizePhone,
   type SortColumn,
@@ -18,10 +20,11 @@ import {
   type LeadRows,
   type NewLead,
   type TouchColumn,
+  type TouchCount,
 } from '../leads.ts';
 import type { SqlDialect } from './dialect.ts';
 import { lockable, type Queryable } from './queryable.ts';
-import { encodeJson, encodeNullableJson, rowToLead } from './rows.ts';
+import { encodeJson, encodeNullableJson, rowToLead, toIso } from './rows.ts';
 import type { Database, LeadsTable } from './schema.ts';
 
 const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour', 'browser_fields'] as const;
@@ -71,6 +74,21 @@ const touchRow = (siteId: string, leadId: string, kind: TouchKind, touch: TouchD
 });
 
 const TOUCH_FILTERS = ['utm_source', 'utm_medium', 'utm_campaign', 'referrer_host'] as const;
+/** The filters that leave out some of a site's leads (`touch` only says which touch the attribution ones read). */
+const NARROWING = [
+  'status',
+  'origin',
+  'segment_id',
+  'campaign_id',
+  'assignee_id',
+  'user_id',
+  'search',
+  'channel',
+  ...TOUCH_FILTERS,
+  'created_from',
+  'created_to',
+] as const satisfies readonly (keyof LeadFilter)[];
+const narrows = (filter: LeadFilter) => NARROWING.some((key) => filter[key] !== undefined && filter[key] !== '');
 
 export class SqlLeads implements LeadRows {
   constructor(
@@ -167,51 +185,124 @@ export class SqlLeads implements LeadRows {
       }
       base = base.where('id', 'in', touches);
     }
+    // A range of created_at: a range of the (site_id, created_at) and (site_id, status, created_at) indexes.
     if (filter.created_from) base = base.where('created_at', '>=', filter.created_from);
-    if (filter.created_before) base = base.where('created_at', '<', filter.created_before);
+    if (filter.created_to) base = base.where('created_at', '<', filter.created_to);
     return base;
   }
 
+  /**
+   * The filtered leads, every status named when the filter names none: both planners then count from the (site_id,
+   * status, created_at) index, one range of it per status, instead of reading each lead's row for its status.
+   */
+  private byStatus(siteId: string, filter: LeadFilter) {
+    const base = this.filtered(siteId, filter);
+    return filter.status ? base : base.where('status', 'in', LEAD_STATUSES);
+  }
+
   async countLeadsByStatus(siteId: string, filter: LeadFilter) {
-    const rows = await this.filtered(siteId, filter)
+    const rows = await this.byStatus(siteId, filter)
       .select((eb) => ['status', eb.fn.countAll().as('count')])
       .groupBy('status')
       .execute();
     return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
   }
 
-  async countLeadsByTouch(siteId: string, filter: LeadFilter, by: { column: TouchColumn; kind: TouchKind }) {
-    const matching = this.filtered(siteId, filter).select('id');
-    const [touched, total] = await Promise.all([
-      this.db
-        .selectFrom('lead_touches')
-        .select((eb) => [eb.ref(by.column).as('value'), eb.fn.countAll().as('count')])
-        .where('site_id', '=', siteId)
-        .where('kind', '=', by.kind)
-        .where('lead_id', 'in', matching)
-        .groupBy(by.column)
-        .execute(),
-      matching
-        .clearSelect()
-        .select((eb) => eb.fn.countAll().as('total'))
-        .executeTakeFirstOrThrow(),
-    ]);
-    const rows = touched.map((row) => ({ value: row.value as string | null, count: Number(row.count) }));
-    // Leads with no touch of this kind have no row: they count with the touches that lack the value.
-    const untouched = Number(total.total) - rows.reduce((sum, row) => sum + row.count, 0);
-    const none = rows.find((row) => row.value === null);
-    if (none) none.count += untouched;
-    else if (untouched > 0) rows.push({ value: null, count: untouched });
-    return rows;
+  async countLeadsByPeriod(siteId: string, filter: LeadFilter, bounds: readonly string[]) {
+    // Each period, cut to the filter's own period (an empty one counts nothing).
+    const periods = bounds.slice(1).map((end, i) => {
+      const start = bounds[i]!;
+      const from = filter.created_from && filter.created_from > start ? filter.created_from : start;
+      const to = filter.created_to && filter.created_to < end ? filter.created_to : end;
+      return (to < from ? [from, from] : [from, to]) as [string, string];
+    });
+    if (!periods.length) return [];
+    const statuses = filter.status ? [filter.status] : LEAD_STATUSES;
+    // One count per period and status, each a range of the (site_id, status, created_at) index: no row is read,
+    // and nothing is sorted (a GROUP BY of a computed period sorted every matching lead: 30 ms at 100,000).
+    const { created_from: _, created_to: __, status: ___, ...rest } = filter;
+    const count = this.filtered(siteId, rest)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', sql.ref<LeadStatus>('state.status'))
+      .where('created_at', '>=', sql.ref<string>('period.start_at'))
+      .where('created_at', '<', sql.ref<string>('period.end_at'));
+    // Postgres types a VALUES list's parameters as text unless told; the cast is a no-op on SQLite's text.
+    const type = sql.raw(this.dialect.name === 'postgres' ? 'timestamptz' : 'text');
+    const rows = sql`VALUES ${sql.join(
+      periods.map(([from, to], i) => sql`(${sql.lit(i)}, CAST(${from} AS ${type}), CAST(${to} AS ${type}))`),
+    )}`;
+    const states = sql`VALUES ${sql.join(statuses.map((status) => sql`(${status})`))}`;
+    const { rows: counted } = await sql<{ bucket: number | string; status: LeadStatus; count: number | string }>`
+      WITH period (bucket, start_at, end_at) AS (${rows}), state (status) AS (${states})
+      SELECT period.bucket, state.status, (${count}) AS count FROM period CROSS JOIN state`.execute(this.db);
+    return counted
+      .map((row) => ({ period: Number(row.bucket), status: row.status, count: Number(row.count) }))
+      .filter((row) => row.count > 0);
   }
 
-  async countLeadsByDay(siteId: string, filter: LeadFilter) {
-    const day = this.dialect.utcDay('created_at');
-    const rows = await this.filtered(siteId, filter)
-      .select((eb) => [day.as('day'), 'status', eb.fn.countAll().as('count')])
-      .groupBy([day, 'status'])
-      .execute();
-    return rows.map((row) => ({ day: row.day, status: row.status, count: Number(row.count) }));
+  async firstCreatedAt(siteId: string, filter: LeadFilter) {
+    const row = await this.filtered(siteId, filter)
+      .select((eb) => eb.fn.min('created_at').as('first'))
+      .executeTakeFirst();
+    return row?.first ? toIso(row.first) : null;
+  }
+
+  async countLeadsByTouch<C extends TouchColumn>(
+    siteId: string,
+    filter: LeadFilter,
+    by: { columns: readonly C[]; kind: TouchKind },
+  ) {
+    const counts = Object.fromEntries(by.columns.map((column) => [column, new Map<string | null, number>()]));
+    const add = (column: C, value: unknown, count: number) => {
+      const map = counts[column]!;
+      const key = (value ?? null) as string | null;
+      map.set(key, (map.get(key) ?? 0) + count);
+    };
+    if (!narrows(filter)) {
+      // Every lead of the site: one GROUP BY per attribute, each read from its own index alone, and the leads
+      // without a touch are the rest of the site's count.
+      const [total, ...perColumn] = await Promise.all([
+        this.db
+          .selectFrom('leads')
+          .select((eb) => eb.fn.countAll().as('total'))
+          .where('site_id', '=', siteId)
+          .executeTakeFirstOrThrow(),
+        ...by.columns.map((column) =>
+          this.db
+            .selectFrom('lead_touches')
+            .select((eb) => [eb.ref(column).as('value'), eb.fn.countAll().as('count')])
+            .where('site_id', '=', siteId)
+            .where('kind', '=', by.kind)
+            .groupBy(column)
+            .execute(),
+        ),
+      ]);
+      by.columns.forEach((column, i) => {
+        const rows = perColumn[i]!;
+        for (const row of rows) add(column, row.value, Number(row.count));
+        add(column, null, Number(total.total) - rows.reduce((sum, row) => sum + Number(row.count), 0));
+      });
+    } else {
+      // Some leads: the matching ones, each joined to its touch (none: nulls), counted by every attribute at once.
+      const refs = by.columns.map((column) => `touch.${column}` as const);
+      const rows = await this.db
+        .selectFrom(this.filtered(siteId, filter).select('id').as('matching'))
+        .leftJoin('lead_touches as touch', (join) =>
+          join.onRef('touch.lead_id', '=', 'matching.id').on('touch.kind', '=', by.kind),
+        )
+        .select((eb) => [...refs, eb.fn.countAll().as('count')])
+        .groupBy(refs)
+        .execute();
+      for (const row of rows) {
+        for (const column of by.columns) add(column, (row as Record<string, unknown>)[column], Number(row.count));
+      }
+    }
+    return Object.fromEntries(
+      by.columns.map((column) => [
+        column,
+        [...counts[column]!].filter(([, count]) => count > 0).map(([value, count]) => ({ value, count })),
+      ]),
+    ) as Record<C, TouchCount[]>;
   }
 
   async listLeads(siteId: string, query: LeadQuery) {

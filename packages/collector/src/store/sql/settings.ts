@@ -17,6 +17,19 @@ export class SqlSettings implements SettingsRows {
     return row.value;
   }
 
+  async getSetting(key: string) {
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async putSetting(key: string, value: string) {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
   async getOwnerPassword(siteId: string) {
     if (!isUuid(siteId)) return null;
     const row = await this.db

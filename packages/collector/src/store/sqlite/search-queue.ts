@@ -21,31 +21,32 @@ CREATE TEMP TABLE IF NOT EXISTS leads_fts_queue (
   indexed INTEGER NOT NULL,
   name TEXT,
   email TEXT,
-  notes TEXT
+  notes TEXT,
+  company TEXT
 );
 CREATE TEMP TRIGGER IF NOT EXISTS leads_fts_queue_insert AFTER INSERT ON main.leads BEGIN
   INSERT OR IGNORE INTO leads_fts_queue (seq, indexed) VALUES (new.seq, 0);
 END;
-CREATE TEMP TRIGGER IF NOT EXISTS leads_fts_queue_update AFTER UPDATE OF name, email, notes ON main.leads BEGIN
-  INSERT OR IGNORE INTO leads_fts_queue (seq, indexed, name, email, notes)
-  VALUES (old.seq, 1, old.name, old.email, old.notes);
+CREATE TEMP TRIGGER IF NOT EXISTS leads_fts_queue_update AFTER UPDATE OF name, email, notes, company ON main.leads BEGIN
+  INSERT OR IGNORE INTO leads_fts_queue (seq, indexed, name, email, notes, company)
+  VALUES (old.seq, 1, old.name, old.email, old.notes, old.company);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS leads_fts_queue_delete AFTER DELETE ON main.leads BEGIN
-  INSERT OR IGNORE INTO leads_fts_queue (seq, indexed, name, email, notes)
-  VALUES (old.seq, 1, old.name, old.email, old.notes);
+  INSERT OR IGNORE INTO leads_fts_queue (seq, indexed, name, email, notes, company)
+  VALUES (old.seq, 1, old.name, old.email, old.notes, old.company);
 END;
 `;
 
 /** The flush's statements (exported for the plan test). */
 export const FLUSH_SQL = {
   remove: `
-    INSERT INTO leads_fts (leads_fts, rowid, name, email, notes)
-    SELECT 'delete', seq, name, email, notes FROM leads_fts_queue WHERE indexed = 1`,
+    INSERT INTO leads_fts (leads_fts, rowid, name, email, notes, company)
+    SELECT 'delete', seq, name, email, notes, company FROM leads_fts_queue WHERE indexed = 1`,
   // CROSS JOIN keeps the queue (a few rows) as the outer loop: with a plain JOIN the planner, which has statistics for
   // leads and none for the temporary table, scanned all the leads (0.5 s a commit at 1M leads).
   add: `
-    INSERT INTO leads_fts (rowid, name, email, notes)
-    SELECT l.seq, l.name, l.email, l.notes FROM leads_fts_queue q CROSS JOIN leads l ON l.seq = q.seq`,
+    INSERT INTO leads_fts (rowid, name, email, notes, company)
+    SELECT l.seq, l.name, l.email, l.notes, l.company FROM leads_fts_queue q CROSS JOIN leads l ON l.seq = q.seq`,
 };
 
 /** Installs the queue on this connection (after the migrations); returns the flush to run before each commit. */

@@ -72,12 +72,10 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
       // Trigrams need three characters; shorter text falls back to LIKE (a scan of the site's leads).
       if ([...search].length < 3) {
         const pattern = likeContains(search);
-        return sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR email LIKE ${pattern} ESCAPE '\\' OR notes LIKE ${pattern} ESCAPE '\\')`;
+        return sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR email LIKE ${pattern} ESCAPE '\\' OR notes LIKE ${pattern} ESCAPE '\\' OR company LIKE ${pattern} ESCAPE '\\')`;
       }
       return sql<boolean>`seq IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${ftsPhrase(search)})`;
     },
-    // Timestamps are stored as ISO 8601 text in UTC (`2026-12-04T10:00:00.000Z`): the day is its first ten characters.
-    utcDay: (column) => sql<string>`substr(${sql.ref(column)}, 1, 10)`,
     isUniqueViolation: (error) =>
       typeof error === 'object' &&
       error !== null &&
