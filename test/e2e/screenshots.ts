@@ -2,7 +2,8 @@
  * Makes the README's screenshots of the dashboard: `npx tsx test/e2e/screenshots.ts`.
  * A world (collector, demo site) with realistic leads: one made by a real form submission on the demo site from two
  * devices (the journey shown), the others through identify with pages, spread over the last weeks. Then Chromium
- * signs in and saves packages/collector/docs/screenshots/leads.png and journey.png.
+ * signs in and saves packages/collector/docs/screenshots/leads.png and journey.png, the same two pages at a phone's
+ * width (leads-phone.png, journey-phone.png), and the notifications page (notifications.png).
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,18 @@ async function main() {
         company,
         origin: i % 4 === 3 ? 'referral' : 'website',
         pages_visited: pages,
+        touches: [
+          {
+            url: [
+              '/?utm_source=newsletter&utm_medium=email&utm_campaign=spring',
+              '/pricing?gclid=Cj0KCQ',
+              '/blog/dashboards',
+              '/',
+            ][i % 4]!,
+            ...(i % 4 === 2 ? { referrer: 'https://www.google.com/' } : {}),
+            at: new Date(at - count * 95_000).toISOString(),
+          },
+        ],
         time_spent: 40 + Math.floor(random() * 400),
         visit_count: 1 + (i % 3),
       });
@@ -127,6 +140,16 @@ async function main() {
     await page.waitForURL('**/leads/*');
     await Promise.all([page.waitForURL(/done=status/), page.click('button:has-text("Qualify")')]);
     await page.screenshot({ path: `${OUT}journey.png`, fullPage: true });
+    const leadUrl = page.url().replace(/\?.*$/, '');
+
+    await page.goto(`${world.collectorUrl}/setup/notifications`);
+    await page.screenshot({ path: `${OUT}notifications.png`, fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${world.collectorUrl}/leads`);
+    await page.screenshot({ path: `${OUT}leads-phone.png`, fullPage: true });
+    await page.goto(leadUrl);
+    await page.screenshot({ path: `${OUT}journey-phone.png`, fullPage: true });
     if (browser.pageErrors.length) throw new Error(`page errors: ${browser.pageErrors.join('; ')}`);
     await browser.close();
     process.stdout.write(`screenshots in ${OUT}\n`);

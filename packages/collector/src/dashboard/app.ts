@@ -13,6 +13,7 @@ import { logUnexpected } from '../web/errors.ts';
 import type { AppOptions } from '../web/options.ts';
 import { assetsApp } from './assets.ts';
 import { dashboardSecret } from './auth.ts';
+import { bulkPagesApp } from './bulk-pages.ts';
 import type { DashEnv, Deps } from './context.ts';
 import { editPagesApp } from './edit-pages.ts';
 import { erasurePagesApp } from './erasure-pages.ts';
@@ -77,6 +78,7 @@ export function dashboardApp(options: AppOptions) {
   app.route('/', erasurePagesApp(deps)); // ahead of the list page, whose answer it adds a flash to
   app.route('/', leadPagesApp(deps));
   app.route('/', editPagesApp(deps));
+  app.route('/', bulkPagesApp(deps));
   app.route('/', setupPagesApp(deps));
   app.route('/', notifyPagesApp(deps, { canMail: options.canMail ?? false }));
 

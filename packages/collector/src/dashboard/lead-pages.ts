@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { firstLeadAt } from '../core/aggregates.ts';
 import { LeadsError } from '../core/errors.ts';
 import { setSiteTimeZone, siteTimeZone, timeZoneChoices } from '../core/time-zone.ts';
+import { bulkFlash } from './bulk-pages.ts';
 import { dayOf } from './calendar.ts';
 import { chartAndCounts } from './chart.ts';
 import { type DashContext, type DashEnv, type Deps, formText } from './context.ts';
@@ -77,7 +78,7 @@ export function leadPagesApp(deps: Deps) {
     const owner = c.get('owner');
     const { filters, zone, now, range } = await listView(c);
     const ctx = ctxOf(c);
-    const info = c.req.query('done') === 'deleted' ? DELETED : null;
+    const info = c.req.query('done') === 'deleted' ? DELETED : bulkFlash(c.req.query());
     const page = { owner, info, filters, range, zone: { name: zone.zone, chosen: zone.chosen, choices: ZONES } };
     const refused = (error: string) =>
       c.html(

@@ -165,6 +165,10 @@ form.adopt button { padding: .1rem .5rem; font-size: .8rem; }
 .key-once code { overflow-wrap: anywhere; word-break: break-all; }
 .copy-row { display: flex; gap: .5rem; align-items: flex-start; }
 .bad { color: var(--danger); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.show-sm { display: none; }
+td.select, th.select { width: 1.5rem; }
+form.bulk { margin: 0 0 .5rem; }
 details.edit { margin-top: .75rem; }
 details.edit summary { cursor: pointer; color: var(--brand); }
 ol.history del { color: var(--muted); }
@@ -181,6 +185,7 @@ label.check { display: inline-flex; gap: .3rem; align-items: center; margin-righ
   .grid2 { grid-template-columns: minmax(0, 1fr); }
   .count { min-width: 0; flex: 1 1 30%; }
   .hide-sm { display: none; }
+  .show-sm { display: block; overflow-wrap: anywhere; }
   ol.journey li { grid-template-columns: 1.6rem minmax(0, 1fr); }
   ol.journey .when { grid-column: 2; text-align: left; }
   .copy-row { flex-direction: column; }

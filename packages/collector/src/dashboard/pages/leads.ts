@@ -42,17 +42,18 @@ export interface LeadsPageData {
   error?: string | null;
 }
 
+/** On a phone (hideSm hidden) the name (with the email and the date under it) and the status stay in view. */
 const COLUMNS: { label: string; sort?: SortColumn; num?: boolean; hideSm?: boolean }[] = [
   { label: 'Name', sort: 'name' },
-  { label: 'Email', sort: 'email' },
+  { label: 'Email', sort: 'email', hideSm: true },
   { label: 'Company', sort: 'company', hideSm: true },
   { label: 'Status', sort: 'status' },
   { label: 'Origin', sort: 'origin', hideSm: true },
   { label: 'Source', hideSm: true },
-  { label: 'Pages', num: true },
-  { label: 'Active', sort: 'time_spent', num: true },
-  { label: 'Visits', sort: 'visit_count', num: true },
-  { label: 'Created', sort: 'created_at' },
+  { label: 'Pages', num: true, hideSm: true },
+  { label: 'Active', sort: 'time_spent', num: true, hideSm: true },
+  { label: 'Visits', sort: 'visit_count', num: true, hideSm: true },
+  { label: 'Created', sort: 'created_at', hideSm: true },
 ];
 /** Columns whose first click sorts A to Z (the others start with the newest or largest). */
 const ASCENDING_FIRST = new Set<SortColumn>([...TEXT_SORT_COLUMNS, 'status']);
@@ -72,16 +73,17 @@ function header(filters: LeadFilters, column: (typeof COLUMNS)[number]) {
 
 function row(lead: Lead, filters: LeadFilters, zone: string) {
   return html`<tr>
-  <td><a class="lead-name" href="/leads/${lead.id}">${lead.name}</a></td>
-  <td>${lead.email ?? ''}</td>
+  <td class="select"><input type="checkbox" form="bulk" name="${SELECT_PREFIX}${lead.id}" value="1" aria-label="Select ${lead.name}"></td>
+  <td><a class="lead-name" href="/leads/${lead.id}">${lead.name}</a><span class="show-sm small muted">${lead.email ?? ''}${lead.email ? ' · ' : ''}${formatLocal(zone, lead.created_at).slice(0, 10)}</span></td>
+  <td class="hide-sm">${lead.email ?? ''}</td>
   <td class="hide-sm">${lead.company ?? ''}</td>
   <td>${statusBadge(lead.status)}</td>
   <td class="hide-sm">${lead.origin ? html`<a href="/leads${filtersQuery(filters, { origin: lead.origin, page: 1 })}">${lead.origin}</a>` : ''}</td>
   <td class="hide-sm">${source(lead, filters)}</td>
-  <td class="num">${lead.pages_visited.length}</td>
-  <td class="num">${formatDuration(lead.time_spent)}</td>
-  <td class="num">${lead.visit_count}</td>
-  <td class="nowrap"><time datetime="${lead.created_at}">${formatLocal(zone, lead.created_at)}</time></td>
+  <td class="num hide-sm">${lead.pages_visited.length}</td>
+  <td class="num hide-sm">${formatDuration(lead.time_spent)}</td>
+  <td class="num hide-sm">${lead.visit_count}</td>
+  <td class="nowrap hide-sm"><time datetime="${lead.created_at}" title="${formatLocal(zone, lead.created_at)}">${formatLocal(zone, lead.created_at).slice(0, 10)}</time></td>
 </tr>`;
 }
 
@@ -222,6 +224,26 @@ function emptyList(data: LeadsPageData, pagination: Pagination) {
     : html`<div class="empty">No lead matches this date range (${period}).${wider}</div>`;
 }
 
+/** A ticked lead's checkbox is named `lead:<id>`: one field per lead, whatever the form parser does with repeats. */
+export const SELECT_PREFIX = 'lead:';
+
+/** What to do with the ticked leads: a status for all, or a CSV of just them. The boxes sit in the rows (form=). */
+function bulkForm(data: LeadsPageData) {
+  return html`<form id="bulk" class="inline-form bulk" method="post" action="/leads/bulk">
+  ${csrfField(data.owner)}
+  <input type="hidden" name="back" value="/leads${filtersQuery(data.filters)}">
+  <label class="muted small" for="bulk-action">With the leads ticked</label>
+  <select id="bulk-action" name="action">
+    <option value="qualified">Qualify</option>
+    <option value="contacted">Mark contacted</option>
+    <option value="converted">Mark converted</option>
+    <option value="lost">Mark lost</option>
+    <option value="export">Export them as CSV</option>
+  </select>
+  <button type="submit">Apply</button>
+</form>`;
+}
+
 function pager(filters: LeadFilters, pagination: Pagination) {
   const from = pagination.count ? pagination.offset + 1 : 0;
   const to = pagination.offset + pagination.count;
@@ -241,8 +263,8 @@ export function leadsPage(data: LeadsPageData) {
     ? ''
     : list.leads.length === 0
       ? emptyList(data, list.pagination)
-      : html`<div class="table-wrap"><table>
-  <thead><tr>${COLUMNS.map((c) => header(filters, c))}</tr></thead>
+      : html`${bulkForm(data)}<div class="table-wrap" tabindex="0" role="region" aria-label="Leads table"><table>
+  <thead><tr><th scope="col" class="select"><span class="visually-hidden">Select</span></th>${COLUMNS.map((c) => header(filters, c))}</tr></thead>
   <tbody>${list.leads.map((lead) => row(lead, filters, data.zone.name))}</tbody>
 </table></div>
 ${pager(filters, list.pagination)}`;
