@@ -2,13 +2,14 @@
  * Editing a lead's contact details on its page: only the fields that differ are written, the history shows each
  * value before and after, an empty optional field clears it; a missing name, a removed or malformed email and another
  * lead's email are refused with a message and the typed values kept, changing nothing; CSRF is required; another
- * site's lead is not found.
+ * site's lead is not found. The page's times are in the site's time zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
 import { signInCookie } from '../../../test/support/dashboard.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { createApp } from '../src/app.ts';
+import { setSiteTimeZone } from '../src/core/time-zone.ts';
 import { appOptions } from '../src/server.ts';
 
 const ORIGIN = 'http://collector.test';
@@ -115,6 +116,19 @@ describe('editing contact details', () => {
       expect(refused.html).toContain('value="US Navy"');
     }
     expect(await leadOf(lead.id)).toEqual(before);
+  });
+
+  it('shows the lead page’s times in the site’s time zone, labelled with it', async () => {
+    const { lead } = await api(site.secretKey, 'create', { name: 'Zoned', email: 'zoned@tz.example' });
+    const utc = await get(`/leads/${lead.id}`);
+    const created = new Date(lead.created_at);
+    expect(utc).toContain(`${lead.created_at.slice(0, 16).replace('T', ' ')} UTC`);
+    await setSiteTimeZone(handle.store, site.siteId, 'Asia/Tokyo');
+    const tokyo = await get(`/leads/${lead.id}`);
+    const local = new Date(created.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(tokyo).toContain(`${local} Asia/Tokyo`);
+    expect(tokyo).not.toContain(`${lead.created_at.slice(0, 16).replace('T', ' ')} UTC`);
+    await setSiteTimeZone(handle.store, site.siteId, 'UTC');
   });
 
   it('needs the CSRF token, and finds no lead of another site', async () => {

@@ -1,14 +1,19 @@
-/** How the dashboard writes times and durations: UTC, unambiguous, short. */
+/** How the dashboard writes times and durations: in the site's time zone (UTC by default), unambiguous, short. */
+import { localTime, pad, toDay } from './calendar.ts';
 
-/** `2026-11-26 10:04 UTC` (with `:37` seconds if asked); '' for nothing. */
-export function formatTime(iso: string | null | undefined, seconds = false): string {
+/** `2026-11-26 10:04 UTC`, or `2026-11-26 19:04 Asia/Tokyo` in a zone (with `:37` seconds if asked); '' for nothing. */
+export function formatTime(iso: string | null | undefined, seconds = false, zone = 'UTC'): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date
-    .toISOString()
-    .slice(0, seconds ? 19 : 16)
-    .replace('T', ' ')} UTC`;
+  if (zone === 'UTC')
+    return `${date
+      .toISOString()
+      .slice(0, seconds ? 19 : 16)
+      .replace('T', ' ')} UTC`;
+  const t = localTime(zone, date.getTime());
+  const clock = `${pad(t.hour)}:${pad(t.minute)}${seconds ? `:${pad(t.second)}` : ''}`;
+  return `${toDay(t.year, t.month, t.day)} ${clock} ${zone}`;
 }
 
 /** `2026-11-26` */

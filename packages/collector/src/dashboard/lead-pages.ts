@@ -161,7 +161,8 @@ export function leadPagesApp(deps: Deps) {
     const from = c.req.query('from') ?? '';
     const undoStatus = (LEAD_STATUSES as readonly string[]).includes(from) ? (from as LeadStatus) : null;
     const info = DONE[c.req.query('done') ?? ''] ?? null;
-    return c.html(leadPage({ owner: c.get('owner'), detail, info, undoStatus }));
+    const { zone } = await siteTimeZone(deps.options.store, c.get('owner').site.id);
+    return c.html(leadPage({ owner: c.get('owner'), detail, info, undoStatus, zone }));
   });
 
   app.post('/leads/:id/status', guard, async (c) => {

@@ -31,6 +31,8 @@ export interface LeadPageData {
   draftNotes?: string;
   /** The status a change just left, for its Undo. */
   undoStatus?: LeadStatus | null;
+  /** The site's time zone: every time on the page is shown in it (default UTC). */
+  zone?: string;
   /** Contact details as typed, when saving them failed (the edit form opens with them). */
   draftContact?: Record<string, string>;
 }
@@ -120,9 +122,9 @@ function contact(data: LeadPageData) {
     ['Score', lead.lead_score],
     ['Interest', lead.interest_level],
     ['Product interest', lead.product_interest],
-    ['Created', formatTime(lead.created_at)],
-    ['Updated', formatTime(lead.updated_at)],
-    ['Status changed', formatTime(lead.status_changed_at)],
+    ['Created', formatTime(lead.created_at, false, data.zone)],
+    ['Updated', formatTime(lead.updated_at, false, data.zone)],
+    ['Status changed', formatTime(lead.status_changed_at, false, data.zone)],
   ];
   const shown = rows.filter(([, value]) => value !== null && value !== undefined && value !== '');
   return html`<section class="card" aria-labelledby="contact-h">
@@ -133,7 +135,7 @@ function contact(data: LeadPageData) {
 }
 
 /** One touch: its channel, source, campaign tags, click id, landing page, referrer and time. */
-function touchFields(touch: TouchDetails) {
+function touchFields(touch: TouchDetails, zone: string | undefined) {
   const rows: [string, string | null][] = [
     ['Channel', CHANNEL_LABELS[touch.channel]],
     ['Source', touch.source],
@@ -144,7 +146,7 @@ function touchFields(touch: TouchDetails) {
     ['Click id', touch.click_id_kind],
     ['Landing page', touch.landing_page],
     ['Referrer', touch.referrer],
-    ['When', formatTime(touch.at)],
+    ['When', formatTime(touch.at, false, zone)],
   ];
   return html`<dl class="fields">${rows
     .filter(([, value]) => value)
@@ -152,15 +154,15 @@ function touchFields(touch: TouchDetails) {
 }
 
 /** Where the lead came from: the first touch of its earliest device and the latest touch with a source. */
-function attribution(detail: LeadDetail) {
+function attribution(detail: LeadDetail, zone: string | undefined) {
   const { first_touch, latest_touch } = detail.lead.attribution;
   if (!first_touch) return '';
   const same = !latest_touch || JSON.stringify(latest_touch) === JSON.stringify(first_touch);
   return html`<section class="card" aria-labelledby="attribution-h" id="attribution">
   <h2 id="attribution-h">Where they came from</h2>
   <div class="grid2">
-    <div><h3>First touch</h3>${touchFields(first_touch)}</div>
-    <div><h3>Latest touch</h3>${same ? html`<p class="muted">The same: no later visit came with a source.</p>` : touchFields(latest_touch)}</div>
+    <div><h3>First touch</h3>${touchFields(first_touch, zone)}</div>
+    <div><h3>Latest touch</h3>${same ? html`<p class="muted">The same: no later visit came with a source.</p>` : touchFields(latest_touch, zone)}</div>
   </div>
 </section>`;
 }
@@ -182,21 +184,21 @@ function pause(ms: number) {
   return html`<li class="pause">· · · ${formatDuration(ms / 1000)} later · · ·</li>`;
 }
 
-function journey(detail: LeadDetail, built: Journey) {
+function journey(detail: LeadDetail, built: Journey, zone: string | undefined) {
   const { lead } = detail;
   const multi = built.devices.length > 1;
   const steps = built.steps.map(
     (step, i) => html`${step.pauseBefore ? pause(step.pauseBefore) : ''}<li>
   <span class="n">${i + 1}.</span>
   <span><span class="page-title">${step.title || step.path}</span>${multi || step.device === 0 ? html`<span class="device">${step.device ? `device ${step.device}` : 'via API'}</span>` : ''}<br><span class="path">${step.path}</span></span>
-  <span class="when"><span class="at">${formatTime(step.at, true)}</span>${step.timeOnPage !== null ? html`<br><span class="stay" title="Until the next page on this device">${formatDuration(step.timeOnPage / 1000)} on page</span>` : ''}</span>
+  <span class="when"><span class="at">${formatTime(step.at, true, zone)}</span>${step.timeOnPage !== null ? html`<br><span class="stay" title="Until the next page on this device">${formatDuration(step.timeOnPage / 1000)} on page</span>` : ''}</span>
 </li>`,
   );
   const devices = built.devices.length
     ? html`<h3 class="small muted">${plural(built.devices.length, 'device')}, one journey</h3>
 <div class="table-wrap" tabindex="0" role="region" aria-label="Devices"><table>
   <thead><tr><th scope="col">Device</th><th scope="col">First seen</th><th scope="col">Last seen</th><th scope="col" class="num">Pages</th><th scope="col" class="num">Active</th><th scope="col" class="num">Visits</th></tr></thead>
-  <tbody>${built.devices.map((d) => html`<tr><td>device ${d.number}</td><td class="nowrap">${formatTime(d.first_seen)}</td><td class="nowrap">${formatTime(d.last_seen)}</td><td class="num">${d.pages_visited.length}</td><td class="num">${formatDuration(d.time_spent)}</td><td class="num">${d.visit_count}</td></tr>`)}</tbody>
+  <tbody>${built.devices.map((d) => html`<tr><td>device ${d.number}</td><td class="nowrap">${formatTime(d.first_seen, false, zone)}</td><td class="nowrap">${formatTime(d.last_seen, false, zone)}</td><td class="num">${d.pages_visited.length}</td><td class="num">${formatDuration(d.time_spent)}</td><td class="num">${d.visit_count}</td></tr>`)}</tbody>
 </table></div>`
     : '';
   return html`<section class="card" aria-labelledby="journey-h" id="journey">
@@ -248,24 +250,30 @@ function otherFields(submission: Submission): [string, string][] {
   });
 }
 
-function submissionItem(owner: Owner, detail: LeadDetail, built: Journey, submission: Submission) {
+function submissionItem(
+  owner: Owner,
+  detail: LeadDetail,
+  built: Journey,
+  submission: Submission,
+  zone: string | undefined,
+) {
   const device = built.devices.find((d) => d.id === submission.visitor_id);
   const fields = SUBMISSION_FIELDS.filter((f) => submission.fields[f] !== undefined);
   const use = (field: string) =>
     html`<form method="post" action="/leads/${detail.lead.id}/adopt" class="adopt">${csrfField(owner)}<input type="hidden" name="submission" value="${submission.id}"><input type="hidden" name="field" value="${field}"><button type="submit" aria-label="Use this ${FIELD_LABELS[field]?.toLowerCase() ?? field}">Use this</button></form>`;
   return html`<li>
-  <p class="small"><strong>${formatTime(submission.at)}</strong>${submission.page ? html` from <code>${submission.page}</code>` : ''}${device && built.devices.length > 1 ? html` · device ${device.number}` : ''}${submission.visitor_id ? '' : ' · no tracked browser'}
+  <p class="small"><strong>${formatTime(submission.at, false, zone)}</strong>${submission.page ? html` from <code>${submission.page}</code>` : ''}${device && built.devices.length > 1 ? html` · device ${device.number}` : ''}${submission.visitor_id ? '' : ' · no tracked browser'}
   <span class="muted">· ${submission.applied.length ? html`filled ${submission.applied.map((f) => FIELD_LABELS[f] ?? f).join(', ')}` : 'filled nothing (the lead already had these)'}</span></p>
   <dl class="fields">${fields.map((f) => html`<dt>${FIELD_LABELS[f] ?? f}</dt><dd>${shownValue(submission.fields[f])}${adoptable(detail, f, submission.fields[f]) ? use(f) : ''}</dd>`)}${otherFields(submission).map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>
 </li>`;
 }
 
-function submissions(owner: Owner, detail: LeadDetail, built: Journey) {
+function submissions(owner: Owner, detail: LeadDetail, built: Journey, zone: string | undefined) {
   if (!detail.submissions.length) return '';
   return html`<section class="card" aria-labelledby="submissions-h" id="submissions">
   <h2 id="submissions-h">Form submissions</h2>
   <p class="muted small">What was sent from your site, as sent. A browser fills only empty fields (and its own earlier ones), never yours; “Use this” makes a value the lead’s.</p>
-  <ol class="submissions">${detail.submissions.map((s) => submissionItem(owner, detail, built, s))}</ol>
+  <ol class="submissions">${detail.submissions.map((s) => submissionItem(owner, detail, built, s, zone))}</ol>
 </section>`;
 }
 
@@ -292,11 +300,11 @@ function eventText(event: LeadEvent, built: Journey) {
   }
 }
 
-function history(detail: LeadDetail, built: Journey) {
+function history(detail: LeadDetail, built: Journey, zone: string | undefined) {
   const events = detail.events;
   return html`<section class="card" aria-labelledby="history-h" id="history">
   <h2 id="history-h">Status history</h2>
-  ${events.length ? html`<ol class="history">${events.map((e) => html`<li>${eventText(e, built)} <span class="muted small">${formatTime(e.at)}</span></li>`)}</ol>` : html`<p class="muted">No history yet.</p>`}
+  ${events.length ? html`<ol class="history">${events.map((e) => html`<li>${eventText(e, built)} <span class="muted small">${formatTime(e.at, false, zone)}</span></li>`)}</ol>` : html`<p class="muted">No history yet.</p>`}
 </section>`;
 }
 
@@ -329,10 +337,10 @@ ${data.undoStatus && data.undoStatus !== data.detail.lead.status ? undoFlash(dat
   ${contact(data)}
   ${notes(owner, data)}
 </div>
-${attribution(detail)}
-${journey(detail, built)}
-${submissions(owner, detail, built)}
-${history(detail, built)}
+${attribution(detail, data.zone)}
+${journey(detail, built, data.zone)}
+${submissions(owner, detail, built, data.zone)}
+${history(detail, built, data.zone)}
 ${theirData(owner, detail)}`,
   });
 }
