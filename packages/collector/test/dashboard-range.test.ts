@@ -97,7 +97,8 @@ const read = (html: string) => ({
     ].reduce((sum, m) => sum + Number(m[1]), 0),
   from: /id="from" type="date" name="from" value="([^"]*)"/.exec(html)?.[1],
   to: /id="to" type="date" name="to" value="([^"]*)"/.exec(html)?.[1],
-  created: [...html.matchAll(/<time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]!),
+  // The list shows the day; the time in the zone is the element's title.
+  created: [...html.matchAll(/<time datetime="[^"]+" title="([^"]+)">/g)].map((m) => m[1]!),
 });
 
 async function setZone(zone: string, back = '') {
