@@ -1,7 +1,10 @@
 /**
- * The leads list in Chromium: ticking leads and qualifying them in one go, and at a phone's width the key columns
- * (the name with the email and date under it, the status) in view without scrolling sideways.
+ * The leads list and a lead in Chromium: ticking leads and qualifying them in one go; editing a lead's contact
+ * details (the history keeps the old values) and exporting the ticked leads, a phone number written as typed; a page
+ * past the end of the list; and at a phone's width the key columns (the name with the email and date under it, the
+ * status) in view without scrolling sideways.
  */
+import { readFileSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS } from '../support/browser.ts';
@@ -47,6 +50,44 @@ describe('the leads list in Chromium', () => {
         ids.map(async (id) => (await world.api('get', { lead_id: id })).body.data.lead.status),
       );
       expect(statuses).toEqual(['qualified', 'new', 'qualified', 'new']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('edits a lead’s contact details, keeps the old values in its history, and exports a phone number as typed', async () => {
+    const { context, page } = await signedIn(1280, 900);
+    try {
+      await page.goto(`${world.collectorUrl}/leads/${ids[1]}`);
+      await page.click('summary:has-text("Edit contact details")');
+      await page.fill('#edit-phone', '+1 555 0100');
+      await page.fill('#edit-company', 'US Navy');
+      await Promise.all([page.waitForURL(/done=contact/), page.click('button:has-text("Save contact details")')]);
+      const history = (await page.textContent('#history'))!.replace(/\s+/g, ' ');
+      expect(history).toContain('phone (empty) → +1 555 0100');
+      expect(history).toContain('company Northwind → US Navy');
+      await page.goto(`${world.collectorUrl}/leads`);
+      await page.check(`input[name="lead:${ids[1]}"]`);
+      await page.selectOption('#bulk-action', 'export');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('form#bulk button[type=submit]'),
+      ]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.split('\r\n').filter(Boolean)).toHaveLength(2);
+      expect(csv).toContain(',+1 555 0100,US Navy,');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says a page past the end is empty and links back to the last page', async () => {
+    const { context, page } = await signedIn(1280, 900);
+    try {
+      await page.goto(`${world.collectorUrl}/leads?page=9`);
+      expect(await page.textContent('main')).toContain('No leads on this page');
+      await page.click('a:has-text("last page")');
+      expect(await page.locator('tbody tr').count()).toBe(4);
     } finally {
       await context.close();
     }
