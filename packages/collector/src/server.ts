@@ -13,7 +13,11 @@ import type { LeadStore } from './store/lead-store.ts';
 import type { AppOptions } from './web/options.ts';
 import { type RateLimit, RateLimiter } from './web/rate-limit.ts';
 
-export const TRACKER_BUNDLE = fileURLToPath(new URL('../../tracker/dist/leadtrail.js', import.meta.url));
+/** The built tracker: beside the bundle in the npm package, else the workspace's tracker build. */
+export const TRACKER_BUNDLE =
+  [new URL('./leadtrail.js', import.meta.url), new URL('../../tracker/dist/leadtrail.js', import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((path) => existsSync(path)) ?? fileURLToPath(new URL('../../tracker/dist/leadtrail.js', import.meta.url));
 
 export interface ServerOptions {
   store: LeadStore;

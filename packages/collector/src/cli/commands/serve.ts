@@ -1,3 +1,4 @@
+import { firstRunSite } from '../../core/sites.ts';
 import { pruneHourly, startServer, stopOnSignals } from '../../server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
 import { parseRateLimit, type RateLimit } from '../../web/rate-limit.ts';
@@ -55,6 +56,23 @@ export function takeTrustProxy(args: string[]): { rest: string[]; hops: number }
   return { rest, hops };
 }
 
+/** What a first run prints: the new site's keys (the secret key only this once) and the next steps. */
+function firstRunMessage(url: string, first: NonNullable<Awaited<ReturnType<typeof firstRunSite>>>) {
+  return [
+    '',
+    'leadtrail: first run, so a site was created. Its secret key is shown this once (only its hash is stored):',
+    `  site id          ${first.site.id}`,
+    `  secret key       ${first.secret_key}`,
+    `  publishable key  ${first.publishable_key}`,
+    '',
+    `Allow your site's pages to send leads:  leadtrail sites origins --site ${first.site.id} --origin https://www.example.com`,
+    `Then paste into their <head>:  <script src="${url}/leadtrail.js" data-key="${first.publishable_key}" defer></script>`,
+    `The dashboard: ${url}/ (sign in with the secret key)`,
+    '',
+    '',
+  ].join('\n');
+}
+
 export async function serveCommand(args: string[]) {
   const { rest, hops } = takeTrustProxy(args);
   const { values } = parse(rest, {
@@ -93,5 +111,7 @@ export async function serveCommand(args: string[]) {
   });
   pruneHourly(store);
   stopOnSignals(server, store);
+  const first = await firstRunSite(store, []);
+  if (first) process.stderr.write(firstRunMessage(server.url, first));
   process.stderr.write(`leadtrail: collector on ${server.url} (${store.kind})\n`);
 }
