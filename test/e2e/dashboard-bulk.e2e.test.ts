@@ -100,7 +100,7 @@ describe('the leads list in Chromium', () => {
         const wrap = document.querySelector<HTMLElement>('.table-wrap')!;
         const rows = [...document.querySelectorAll('tbody tr')].map((row) => ({
           badge: row.querySelector('.badge')!.getBoundingClientRect().right,
-          sub: (row.querySelector('.show-sm') as HTMLElement).innerText,
+          sub: row.querySelector('.show-sm')!.textContent,
         }));
         return { scrolls: wrap.scrollWidth > wrap.clientWidth, width: window.innerWidth, rows };
       });

@@ -10,6 +10,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { notifyCommand } from './commands/notify.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
+import { exportCommand, importCommand } from './commands/transfer.ts';
 import { webhooksCommand } from './commands/webhooks.ts';
 
 const USAGE = `usage: leadtrail <command>
@@ -33,6 +34,8 @@ const USAGE = `usage: leadtrail <command>
   migrate [--db PATH|URL]
   backup --out FILE [--db PATH|URL]           a consistent copy while collectors run (Postgres: pg_dump)
   restore --from FILE [--db PATH|URL] [--replace]   stop the collectors first (Postgres: pg_restore)
+  export --site ID [--db PATH|URL]            the site as JSON Lines on stdout (SQLite and Postgres alike)
+  import [--from FILE] [--db PATH|URL]        a site from export (stdin without --from); one transaction
   mcp --key lt_sk_... [--db PATH|URL]         the leads tool over MCP stdio (key also from LEADTRAIL_KEY)
 The database is --db, else DATABASE_URL, else ./data/leadtrail.db.`;
 
@@ -46,6 +49,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   migrate: migrateCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  export: exportCommand,
+  import: importCommand,
   mcp: mcpCommand,
 };
 
