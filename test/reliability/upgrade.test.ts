@@ -178,3 +178,55 @@ describe.skipIf(!PG_URL)('upgrading Postgres from every earlier schema', () => {
     }
   });
 });
+
+/** A migration that fails halfway: the table it made and its record are rolled back with it. */
+async function checkFailedMigrationRollsBack(open: () => Promise<SqlDialect>) {
+  const dialect = await open();
+  const broken = {
+    ...dialect.migrations,
+    '999_broken': {
+      up: async (db: Kysely<unknown>) => {
+        await sql`CREATE TABLE half_done (x integer)`.execute(db);
+        throw new Error('the migration fails halfway');
+      },
+    },
+  };
+  await expect(SqlLeadStore.open({ ...dialect, migrations: broken })).rejects.toThrow('the migration fails halfway');
+  await dialect.close();
+  const after = await open();
+  try {
+    const tables = await after.db.introspection.getTables();
+    expect(tables.map((t) => t.name)).not.toContain('half_done');
+    const table = after.migrationSchema
+      ? sql`${sql.id(after.migrationSchema)}.kysely_migration`
+      : sql`kysely_migration`;
+    const names = (await sql<{ name: string }>`SELECT name FROM ${table}`.execute(after.db)).rows.map((r) => r.name);
+    expect(names).not.toContain('999_broken');
+    expect(names).toHaveLength(Object.keys(after.migrations).length);
+  } finally {
+    await after.close();
+  }
+}
+
+describe('a migration that fails', () => {
+  it('leaves a SQLite database as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadtrail-failed-migration-'));
+    try {
+      const path = join(dir, 'db.sqlite');
+      await (await SqlLeadStore.open(openSqliteDialect(path))).close();
+      await checkFailedMigrationRollsBack(async () => openSqliteDialect(path));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!PG_URL)('leaves a Postgres schema as it was', async () => {
+    const schema = await createTestSchema();
+    try {
+      await (await SqlLeadStore.open(await openPostgresDialect(schema.url))).close();
+      await checkFailedMigrationRollsBack(() => openPostgresDialect(schema.url));
+    } finally {
+      await schema.drop();
+    }
+  });
+});

@@ -2,8 +2,9 @@
  * The migration history of both dialects, one file per migration with its SQLite and PostgreSQL text side by side.
  * Append only: a shipped migration is never edited. Names sort in the order they run.
  *
- * Run by Kysely's Migrator at start-up and by `leadtrail migrate`; on Postgres inside one transaction that holds an
- * advisory lock, so collectors starting at once against one database migrate it once. The dialects end with the same
+ * Run by Kysely's Migrator at start-up and by `leadtrail migrate`, the pending ones and their records in one
+ * transaction on both stores (a migration that fails leaves the database as it was); on Postgres that transaction
+ * holds an advisory lock, so collectors starting at once against one database migrate it once. The dialects end with the same
  * tables and columns; where their indexes differ, the migration says why (test/postgres/schema-parity.test.ts).
  */
 import type { Migration } from 'kysely';

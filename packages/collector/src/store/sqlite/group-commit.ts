@@ -263,11 +263,21 @@ export class GroupCommitDriver implements Driver {
   }
 }
 
+/**
+ * SQLite's schema changes are transactional, though Kysely's adapter says not: saying so makes its Migrator run the
+ * pending migrations and their records in one transaction, so a migration that fails leaves the database as it was.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl() {
+    return true;
+  }
+}
+
 /** Kysely's SQLite dialect with the group-commit driver (returned too, for its configVersion). */
 export function groupCommitDialect(source: StatementSource): { dialect: Dialect; driver: GroupCommitDriver } {
   const driver = new GroupCommitDriver(source);
   const dialect: Dialect = {
-    createAdapter: () => new SqliteAdapter(),
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
     createDriver: () => driver,
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
