@@ -4,8 +4,9 @@
  *
  * Run by Kysely's Migrator at start-up and by `leadtrail migrate`, the pending ones and their records in one
  * transaction on both stores (a migration that fails leaves the database as it was); on Postgres that transaction
- * holds an advisory lock, so collectors starting at once against one database migrate it once. The dialects end with the same
- * tables and columns; where their indexes differ, the migration says why (test/postgres/schema-parity.test.ts).
+ * holds an advisory lock, so collectors starting at once against one database migrate it once. The dialects end
+ * with the same tables and columns; where their indexes differ, the migration says why
+ * (test/postgres/schema-parity.test.ts).
  */
 import type { Migration } from 'kysely';
 import { initial } from './001-initial.ts';
