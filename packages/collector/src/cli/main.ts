@@ -3,6 +3,7 @@
 import { LeadsError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { keysCommand } from './commands/keys.ts';
 import { leadsCommand } from './commands/leads.ts';
 import { mcpCommand } from './commands/mcp.ts';
@@ -32,6 +33,7 @@ const USAGE = `usage: leadtrail <command>
   webhooks remove WEBHOOK_ID                  a webhook or an email recipient
   notify email --site ID --to ADDRESS [--event TYPE ...] [--json]   mail new leads (or the events given) there
   migrate [--db PATH|URL]
+  doctor [--db PATH|URL]                      what is wrong with this setup (exit 1 when something is)
   backup --out FILE [--db PATH|URL]           a consistent copy while collectors run (Postgres: pg_dump)
   restore --from FILE [--db PATH|URL] [--replace]   stop the collectors first (Postgres: pg_restore)
   export --site ID [--db PATH|URL]            the site as JSON Lines on stdout (SQLite and Postgres alike)
@@ -47,6 +49,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   webhooks: webhooksCommand,
   notify: notifyCommand,
   migrate: migrateCommand,
+  doctor: doctorCommand,
   backup: backupCommand,
   restore: restoreCommand,
   export: exportCommand,
