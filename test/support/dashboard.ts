@@ -1,4 +1,4 @@
-/** Signing in to the dashboard of an app under test, with a site's secret key. */
+/** Signing in to the dashboard of an app under test with a site's secret key, and calling its API and forms. */
 import { expect } from 'vitest';
 import type { createApp } from '../../packages/collector/src/app.ts';
 
@@ -15,3 +15,19 @@ export async function signInCookie(app: ReturnType<typeof createApp>, secretKey:
   expect(signedIn.status).toBe(303);
   return /(?:__Host-)?lt_session=[^;]*/.exec(signedIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
 }
+
+/** The leads API of the app under test, with a key: the parsed answer. */
+export const apiOf =
+  (app: ReturnType<typeof createApp>) =>
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers freely and assert on them.
+  async (key: string, route: string, body: unknown): Promise<any> => {
+    const response = await app.request(`${DASHBOARD_ORIGIN}/api/agents/tools/leads/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
+    return response.json();
+  };
+
+/** The CSRF token a dashboard page's forms carry. */
+export const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];

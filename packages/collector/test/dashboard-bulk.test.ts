@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { signInCookie } from '../../../test/support/dashboard.ts';
+import { apiOf, csrfIn, signInCookie } from '../../../test/support/dashboard.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { createApp } from '../src/app.ts';
 import { parseCsv } from '../src/dashboard/csv.ts';
@@ -21,15 +21,7 @@ let cookie = '';
 const ids: string[] = [];
 let theirs = '';
 
-const api = async (key: string, route: string, body: unknown) => {
-  const response = await app.request(`${ORIGIN}/api/agents/tools/leads/${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads answers freely.
-  return (await response.json()) as any;
-};
+const api = (key: string, route: string, body: unknown) => apiOf(app)(key, route, body);
 
 beforeAll(async () => {
   handle = await openSqliteTestStore();
@@ -49,7 +41,7 @@ afterAll(async () => {
 
 const page = async (path: string) => (await app.request(`${ORIGIN}${path}`, { headers: { cookie } })).text();
 const bulk = async (fields: Record<string, string>, csrf?: string) => {
-  const token = csrf ?? /name="_csrf" value="([^"]+)"/.exec(await page('/leads'))![1]!;
+  const token = csrf ?? csrfIn(await page('/leads'))!;
   const response = await app.request(`${ORIGIN}/leads/bulk`, {
     method: 'POST',
     headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },

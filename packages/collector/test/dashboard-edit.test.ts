@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { signInCookie } from '../../../test/support/dashboard.ts';
+import { apiOf, csrfIn, signInCookie } from '../../../test/support/dashboard.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { createApp } from '../src/app.ts';
 import { setSiteTimeZone } from '../src/core/time-zone.ts';
@@ -19,15 +19,7 @@ let other: TestSite;
 let app: ReturnType<typeof createApp>;
 let cookie = '';
 
-const api = async (key: string, route: string, body: unknown) => {
-  const response = await app.request(`${ORIGIN}/api/agents/tools/leads/${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads answers freely.
-  return (await response.json()) as any;
-};
+const api = (key: string, route: string, body: unknown) => apiOf(app)(key, route, body);
 
 beforeAll(async () => {
   handle = await openSqliteTestStore();
@@ -42,7 +34,7 @@ afterAll(async () => {
 
 const get = async (path: string) => (await app.request(`${ORIGIN}${path}`, { headers: { cookie } })).text();
 const edit = async (id: string, fields: Record<string, string>, csrf?: string) => {
-  const token = csrf ?? /name="_csrf" value="([^"]+)"/.exec(await get(`/leads/${id}`))?.[1] ?? '';
+  const token = csrf ?? csrfIn(await get(`/leads/${id}`)) ?? '';
   const response = await app.request(`${ORIGIN}/leads/${id}/contact`, {
     method: 'POST',
     headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
@@ -135,7 +127,7 @@ describe('editing contact details', () => {
     const { lead } = await api(site.secretKey, 'create', { name: 'Linus', email: 'linus@kernel.example' });
     expect((await edit(lead.id, { name: 'Forged', email: 'linus@kernel.example' }, 'forged')).status).toBe(403);
     const theirs = (await api(other.secretKey, 'create', { name: 'Theirs', email: 'theirs@other.example' })).lead;
-    const token = /name="_csrf" value="([^"]+)"/.exec(await get(`/leads/${lead.id}`))![1]!;
+    const token = csrfIn(await get(`/leads/${lead.id}`))!;
     const foreign = await edit(theirs.id, { name: 'Stolen', email: 'theirs@other.example' }, token);
     expect(foreign.status).toBe(404);
     expect((await api(other.secretKey, 'get', { lead_id: theirs.id })).data.lead.name).toBe('Theirs');

@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { signInCookie } from '../../../test/support/dashboard.ts';
+import { apiOf, csrfIn, signInCookie } from '../../../test/support/dashboard.ts';
 import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
 import { createApp } from '../src/app.ts';
 import { PersonExport } from '../src/core/erasure.ts';
@@ -20,17 +20,9 @@ let other: TestSite;
 let app: ReturnType<typeof createApp>;
 let cookie = '';
 
-// biome-ignore lint/suspicious/noExplicitAny: test reads answers freely.
-const api = async (key: string, route: string, body: unknown): Promise<any> => {
-  const response = await app.request(`${ORIGIN}/api/agents/tools/leads/${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify(body),
-  });
-  return response.json();
-};
+const api = (key: string, route: string, body: unknown) => apiOf(app)(key, route, body);
 const get = (path: string) => app.request(`${ORIGIN}${path}`, { headers: { cookie }, redirect: 'manual' });
-const csrfOf = async (id: string) => /name="_csrf" value="([^"]+)"/.exec(await (await get(`/leads/${id}`)).text())?.[1];
+const csrfOf = async (id: string) => csrfIn(await (await get(`/leads/${id}`)).text());
 const remove = (id: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
   app.request(`${ORIGIN}/leads/${id}/delete`, {
     method: 'POST',

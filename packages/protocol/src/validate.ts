@@ -30,3 +30,6 @@ const article = (expected: string | null) => {
   if (!expected) return 'valid';
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 };
+
+/** Whether text is a UUID (any version, either case): ids from forms and command lines are checked with it. */
+export const isUuid = (text: string) => /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(text);

@@ -3,7 +3,7 @@
  * a time, so each keeps its own history and notification), or a CSV of just those. The selection is the page's
  * (at most a page of leads); ids the site does not have are skipped and counted.
  */
-import { LEAD_STATUSES, type Lead, type LeadStatus } from '@leadtrail/protocol';
+import { isUuid, LEAD_STATUSES, type Lead, type LeadStatus } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { type DashContext, type DashEnv, type Deps, safeNext } from './context.ts';
@@ -13,8 +13,6 @@ import { leadDetail, ownerContext, setStatus } from './leads.ts';
 import { errorPage } from './pages/error.ts';
 import { SELECT_PREFIX } from './pages/leads.ts';
 import { PAGE_SIZE } from './query.ts';
-
-const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
 
 /** The flash the list shows after a bulk change (from its query, whose values are checked, never echoed raw). */
 export function bulkFlash(query: Record<string, string | undefined>): string | null {
@@ -38,8 +36,8 @@ export function bulkPagesApp(deps: Deps) {
     const form = c.get('form');
     const ids = Object.keys(form)
       .filter((name) => name.startsWith(SELECT_PREFIX) && form[name] === '1')
-      .map((name) => name.slice(SELECT_PREFIX.length))
-      .filter((id) => UUID.test(id));
+      .map((name) => name.slice(SELECT_PREFIX.length).toLowerCase())
+      .filter(isUuid);
     const action = typeof form.action === 'string' ? form.action : '';
     if (!ids.length) return refuse(c, 'Tick the leads to act on first.');
     if (ids.length > PAGE_SIZE) return refuse(c, `At most ${PAGE_SIZE} leads at once (one page).`);

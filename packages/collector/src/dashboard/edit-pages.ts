@@ -8,7 +8,7 @@ import { type DashContext, type DashEnv, type Deps, formText } from './context.t
 import { requireOwner } from './guard.ts';
 import { refusalText } from './lead-pages.ts';
 import { leadDetail, ownerContext, updateLead } from './leads.ts';
-import { errorPage } from './pages/error.ts';
+import { leadNotFoundPage } from './pages/error.ts';
 import { CONTACT_EDIT_FIELDS, leadPage } from './pages/lead.ts';
 
 export function editPagesApp(deps: Deps) {
@@ -20,10 +20,7 @@ export function editPagesApp(deps: Deps) {
     const id = c.req.param('id');
     const ctx = ctxOf(c);
     const detail = await leadDetail(ctx, id);
-    if (!detail) {
-      const message = 'This site has no such lead.';
-      return c.html(errorPage({ owner: c.get('owner'), title: 'Lead not found', message, back: '/leads' }), 404);
-    }
+    if (!detail) return c.html(leadNotFoundPage(c.get('owner')), 404);
     const form = c.get('form');
     const typed = Object.fromEntries(CONTACT_EDIT_FIELDS.map((f) => [f, formText(form, f).trim()]));
     const again = (error: string, status: 400 | 409) =>

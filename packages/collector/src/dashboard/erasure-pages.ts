@@ -10,7 +10,7 @@ import { LeadsError } from '../core/errors.ts';
 import type { DashContext, DashEnv, Deps } from './context.ts';
 import { requireOwner } from './guard.ts';
 import { ownerContext } from './leads.ts';
-import { errorPage } from './pages/error.ts';
+import { leadNotFoundPage } from './pages/error.ts';
 
 /** Where a deletion returns to. */
 export const DELETED_PATH = '/leads?done=deleted';
@@ -23,16 +23,7 @@ export function erasurePagesApp(deps: Deps) {
   const app = new Hono<DashEnv>();
   const guard = requireOwner(deps);
   const ctxOf = (c: DashContext) => ownerContext(deps.options, c.get('owner').site);
-  const notFound = (c: DashContext) =>
-    c.html(
-      errorPage({
-        owner: c.get('owner'),
-        title: 'Lead not found',
-        message: 'This site has no such lead.',
-        back: '/leads',
-      }),
-      404,
-    );
+  const notFound = (c: DashContext) => c.html(leadNotFoundPage(c.get('owner')), 404);
 
   app.get('/leads/:id/export.json', guard, async (c) => {
     let data: Awaited<ReturnType<typeof exportPerson>>;

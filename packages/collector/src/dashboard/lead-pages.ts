@@ -25,7 +25,7 @@ import {
   sourceBreakdown,
   statusCounts,
 } from './leads.ts';
-import { errorPage } from './pages/error.ts';
+import { errorPage, leadNotFoundPage } from './pages/error.ts';
 import { leadPage } from './pages/lead.ts';
 import { leadsPage } from './pages/leads.ts';
 import { filterInput, listFilters, parseFilters } from './query.ts';
@@ -53,16 +53,7 @@ export function leadPagesApp(deps: Deps) {
   const app = new Hono<DashEnv>();
   const guard = requireOwner(deps);
   const ctxOf = (c: DashContext) => ownerContext(deps.options, c.get('owner').site);
-  const notFound = (c: DashContext) =>
-    c.html(
-      errorPage({
-        owner: c.get('owner'),
-        title: 'Lead not found',
-        message: 'This site has no such lead.',
-        back: '/leads',
-      }),
-      404,
-    );
+  const notFound = (c: DashContext) => c.html(leadNotFoundPage(c.get('owner')), 404);
 
   app.get('/', guard, (c) => c.redirect('/leads', 303));
 

@@ -3,6 +3,7 @@
  * resending a delivery, turning an endpoint back on, removing one. Every change names an endpoint of the owner's site;
  * another site's endpoint is not found. The rules are the core's (core/notify/webhooks.ts).
  */
+import { isUuid } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
@@ -28,7 +29,6 @@ const DONE: Record<string, string> = {
   removed: 'Endpoint removed.',
 };
 
-const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
 const DELIVERIES_SHOWN = 10;
 
 export function notifyPagesApp(deps: Deps, options: { canMail: boolean }) {
@@ -59,8 +59,8 @@ export function notifyPagesApp(deps: Deps, options: { canMail: boolean }) {
   app.post('/setup/notifications', guard, async (c) => {
     const form = c.get('form');
     const siteId = c.get('owner').site.id;
-    const id = formText(form, 'id');
-    if (!UUID.test(id)) return render(c, { error: 'The form is out of date: reload the page.' }, 400);
+    const id = formText(form, 'id').toLowerCase();
+    if (!isUuid(id)) return render(c, { error: 'The form is out of date: reload the page.' }, 400);
     const format = formText(form, 'format');
     const target = formText(form, 'target').trim();
     const events = OUTBOX_EVENT_TYPES.filter((type) => formText(form, `event:${type}`) === '1');

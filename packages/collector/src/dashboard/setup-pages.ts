@@ -1,4 +1,5 @@
 /** The setup page and its changes: allowed origins, creating and revoking keys. All rules are the core's. */
+import { isUuid } from '@leadtrail/protocol';
 import { Hono } from 'hono';
 import { LeadsError } from '../core/errors.ts';
 import { createKey, hasOwnerPassword, listKeys, revokeKey, scriptTagKey, setOrigins } from '../core/sites.ts';
@@ -13,8 +14,6 @@ const DONE: Record<string, string> = {
   revoked: 'Key revoked.',
   publishable: 'Publishable key created: the script tag above carries it.',
 };
-
-const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
 
 /** A refusal of the core as a sentence for the page; anything else is not ours to explain. */
 function refusal(error: unknown): { message: string; status: 400 | 409 } | null {
@@ -72,8 +71,8 @@ export function setupPagesApp(deps: Deps) {
       return render(c, { error: 'Choose a secret or a publishable key.' }, 400);
     }
     // The form's own id becomes the key's: sending it again (a reload of the answer) creates no second key.
-    const id = formText(c.get('form'), 'request');
-    if (!UUID.test(id)) return render(c, { error: 'The form is out of date: reload the page.' }, 400);
+    const id = formText(c.get('form'), 'request').toLowerCase();
+    if (!isUuid(id)) return render(c, { error: 'The form is out of date: reload the page.' }, 400);
     const siteId = c.get('owner').site.id;
     const earlier = await store.findApiKey(id);
     if (earlier) {

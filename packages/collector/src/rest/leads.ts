@@ -4,61 +4,24 @@
  */
 import { type LeadsAction, ROUTE_ACTIONS } from '@leadtrail/protocol';
 import { type Context, Hono } from 'hono';
-import {
-  ACCESS,
-  assertDoor,
-  checkHttpRequest,
-  contentAccepted,
-  readLimit,
-  unsupportedContent,
-} from '../core/access.ts';
+import { contentAccepted, unsupportedContent } from '../core/access.ts';
 import { contextFor } from '../core/context.ts';
 import { invalidInput, LeadsError } from '../core/errors.ts';
-import { keyKindOf } from '../core/keys.ts';
 import { runLeadsAction } from '../core/run-action.ts';
-import { bodyKindOf, readJsonBody } from '../web/body.ts';
-import { authenticate, takeKey } from '../web/caller.ts';
+import { bodyKindOf } from '../web/body.ts';
 import { errorResponse, logUnexpected } from '../web/errors.ts';
 import type { AppEnv, AppOptions } from '../web/options.ts';
-import { corsHeaders } from './cors.ts';
+import { admit } from './admit.ts';
 
 export function leadsApi(options: AppOptions) {
-  const { store, limits } = options;
+  const { store } = options;
   const app = new Hono<AppEnv>();
 
   async function handle(c: Context<AppEnv>, routeAction: LeadsAction | undefined) {
     try {
       const content = bodyKindOf(c);
       if (!content || !contentAccepted(content, routeAction)) throw unsupportedContent(content, routeAction);
-      const { value: body, bytes } = await readJsonBody(c, readLimit(content, limits.bodyBytes));
-      const key = takeKey(c, body);
-      const ip = c.get('clientIp');
-      const claimed = key ? keyKindOf(key) : null;
-      if (claimed && ACCESS[claimed].rateLimits === 'address-and-site') {
-        const wait = options.ipLimiter.take(ip);
-        if (wait) throw new LeadsError('rate_limited', 'Too many requests from this address', { retryAfter: wait });
-      }
-      const caller = await authenticate(store, key);
-      const kind = caller.key.kind;
-      c.set('siteId', caller.site.id);
-      assertDoor(kind, 'rest');
-      checkHttpRequest(kind, {
-        content,
-        bytes,
-        origin: c.req.header('origin'),
-        fetchSite: c.req.header('sec-fetch-site'),
-        selfOrigin: options.selfOrigin(c),
-        allowedOrigins: caller.site.allowed_origins,
-        serverLimit: limits.bodyBytes,
-      });
-      if (ACCESS[kind].origin === 'site-origins') corsHeaders(c, c.req.header('origin')!);
-      if (ACCESS[kind].rateLimits === 'address-and-site') {
-        const wait = options.siteLimiter.take(caller.site.id);
-        if (wait) throw new LeadsError('rate_limited', 'Too many requests for this site', { retryAfter: wait });
-      } else {
-        const wait = options.keyLimiter.take(caller.key.id);
-        if (wait) throw new LeadsError('rate_limited', 'Too many requests with this key', { retryAfter: wait });
-      }
+      const { body, caller } = await admit(c, options, content);
       const input = withAction(body, routeAction);
       const ctx = contextFor(store, caller.site, caller.key.kind, options.now);
       const result = await runLeadsAction(ctx, input);

@@ -3,6 +3,7 @@
  * once, email recipients, listed without secrets, removed, turned back on. A webhook URL must be http(s) and name a
  * host; where it may point is checked at each send (target-guard.ts), since what a name resolves to can change.
  */
+import { isUuid } from '@leadtrail/protocol';
 import type { LeadStore, WebhookEndpoint } from '../../store/lead-store.ts';
 import { LeadsError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
@@ -90,9 +91,12 @@ export async function listWebhooks(store: LeadStore, siteId: string): Promise<Om
   return (await store.listWebhookEndpoints(siteId)).map(({ secret: _, ...endpoint }) => endpoint);
 }
 
+/** The endpoint with this id, or null (an id that is no UUID names none). */
+const endpointById = (store: LeadStore, id: string) => (isUuid(id) ? store.getWebhookEndpoint(id.toLowerCase()) : null);
+
 /** The site's endpoint with this id, or null (another site's endpoint is none of its business). */
 export async function siteEndpoint(store: LeadStore, siteId: string, id: string) {
-  const endpoint = /^[\da-f-]{36}$/i.test(id) ? await store.getWebhookEndpoint(id.toLowerCase()) : null;
+  const endpoint = await endpointById(store, id);
   return endpoint?.site_id === siteId ? endpoint : null;
 }
 
@@ -122,6 +126,6 @@ export async function resendDelivery(store: LeadStore, siteId: string, id: strin
 
 /** Removes an endpoint (its deliveries with it); false when there is none with this id. */
 export async function removeWebhook(store: LeadStore, id: string): Promise<boolean> {
-  const endpoint = /^[\da-f-]{36}$/i.test(id) ? await store.getWebhookEndpoint(id.toLowerCase()) : null;
+  const endpoint = await endpointById(store, id);
   return endpoint ? store.removeWebhookEndpoint(endpoint.site_id, endpoint.id) : false;
 }

@@ -14,3 +14,7 @@ export function errorPage(opts: { owner?: Owner | null; title: string; message: 
 </div>`,
   });
 }
+
+/** The answer to a lead id the signed-in site does not have (another site's, a deleted one, or none). */
+export const leadNotFoundPage = (owner: Owner) =>
+  errorPage({ owner, title: 'Lead not found', message: 'This site has no such lead.', back: '/leads' });

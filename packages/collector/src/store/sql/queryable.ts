@@ -11,4 +11,4 @@ export function lockable<Q extends { forUpdate(): Q }>(dialect: SqlDialect, quer
 }
 
 /** Ids given on the command line reach the store unvalidated; Postgres would refuse a non-UUID with an error. */
-export const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+export { isUuid } from '@leadtrail/protocol';
