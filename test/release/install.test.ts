@@ -32,7 +32,7 @@ let browser: Browser;
 let site: Server;
 
 beforeAll(async () => {
-  const packed = await run(process.execPath, [join(ROOT, 'scripts/pack-release.mjs')], { cwd: ROOT });
+  const packed = await run(process.execPath, [join(ROOT, 'scripts/pack-release.mjs'), 'leadtrail'], { cwd: ROOT });
   const tarball = packed.stdout.trim().split('\n').at(-1)!;
   expect(tarball).toMatch(/leadtrail-\d+\.\d+\.\d+\.tgz$/);
   dir = mkdtempSync(join(tmpdir(), 'leadtrail-install-'));
