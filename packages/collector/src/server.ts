@@ -9,6 +9,7 @@ import { LeadsError } from './core/errors.ts';
 import { startDeliveryLoop } from './core/notify/deliver.ts';
 import { smtpMailer } from './core/notify/email.ts';
 import { forgetOldOutbox, forgetOldReceipts } from './core/upkeep.ts';
+import { processLog } from './process-log.ts';
 import type { LeadStore } from './store/lead-store.ts';
 import type { AppOptions } from './web/options.ts';
 import { type RateLimit, RateLimiter } from './web/rate-limit.ts';
@@ -169,7 +170,7 @@ export function stopOnSignals(server: RunningServer, store: LeadStore, extra: ()
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`leadtrail: ${signal}, finishing in-flight requests\n`);
+    processLog('info', 'shutdown', `${signal}, finishing in-flight requests`, { signal });
     await server.close();
     await extra();
     await store.close();

@@ -13,15 +13,16 @@ const COLLECTOR = join(PACKAGES, 'collector/src');
 
 /** What each layer of the collector may import; `types` lists layers it may take types from only. */
 const RULES: Record<string, { imports: string[]; types?: string[] }> = {
-  cli: { imports: ['cli', 'wiring', 'rest', 'mcp', 'dashboard', 'web', 'core', 'store', 'version'] },
-  wiring: { imports: ['wiring', 'rest', 'mcp', 'dashboard', 'web', 'core', 'store', 'version'] },
+  cli: { imports: ['cli', 'wiring', 'rest', 'mcp', 'dashboard', 'web', 'core', 'store', 'version', 'log'] },
+  wiring: { imports: ['wiring', 'rest', 'mcp', 'dashboard', 'web', 'core', 'store', 'version', 'log'] },
   rest: { imports: ['rest', 'web', 'core', 'version'], types: ['store'] },
   mcp: { imports: ['mcp', 'web', 'core', 'version'], types: ['store'] },
   dashboard: { imports: ['dashboard', 'web', 'core', 'version'], types: ['store'] },
   web: { imports: ['web', 'core'], types: ['store'] },
   core: { imports: ['core', 'store'] },
-  store: { imports: ['store'] },
+  store: { imports: ['store', 'log'] },
   version: { imports: [] },
+  log: { imports: [] },
 };
 
 /** The layer of a collector source file: its top folder, or the wiring files at the top. */
@@ -29,6 +30,7 @@ function layerOf(file: string): string {
   const path = relative(COLLECTOR, file);
   const [top] = path.split('/');
   if (path === 'version.ts') return 'version';
+  if (path === 'process-log.ts') return 'log';
   if (['app.ts', 'server.ts', 'index.ts'].includes(path)) return 'wiring';
   return top!;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `leadtrail` command: serve, sites, keys, leads, webhooks, notify, migrate, mcp. */
 import { LeadsError } from '../core/errors.ts';
+import { logFormat, processLog } from '../process-log.ts';
 import { UsageError } from './args.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { doctorCommand } from './commands/doctor.ts';
@@ -19,6 +20,7 @@ const USAGE = `usage: leadtrail <command>
         [--ip-rate-limit 60/2] [--site-rate-limit 1000/200] [--key-rate-limit 1000/200]   BURST/PER_SECOND or off
         [--allow-private-webhook-targets] [--public-url URL]   webhooks to your own network; the dashboard's address
         [--smtp-url smtp[s]://user:pass@host:port] [--smtp-from ADDRESS]   mail server (also LEADTRAIL_SMTP_URL)
+        [--log-format text|json]   json: every line on stdout and stderr is a JSON object (also LEADTRAIL_LOG_FORMAT)
   sites create --name NAME [--origin URL ...] [--json]
   sites list [--json]
   sites origins --site ID [--origin URL ...]   set the origins allowed to send from browsers
@@ -69,6 +71,12 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // `serve --log-format json`: the error is one JSON line too (the usage is left out).
+  if (logFormat() === 'json') {
+    const usage = error instanceof UsageError;
+    processLog('error', usage ? 'usage_error' : 'fatal', error instanceof Error ? error.message : String(error));
+    process.exit(usage ? 2 : 1);
+  }
   if (error instanceof UsageError) {
     process.stderr.write(`leadtrail: ${error.message}\n${USAGE}\n`);
     process.exit(2);

@@ -1,6 +1,9 @@
+import { parseArgs } from 'node:util';
 import { firstRunSite } from '../../core/sites.ts';
-import { pruneHourly, startServer, stopOnSignals } from '../../server.ts';
+import { isLogFormat, jsonRequestLog, type LogFormat, logFormat, processLog, setLogFormat } from '../../process-log.ts';
+import { pruneHourly, startServer, stdoutLog, stopOnSignals } from '../../server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
+import { errorFields } from '../../web/log.ts';
 import { parseRateLimit, type RateLimit } from '../../web/rate-limit.ts';
 import { dbOption, parse, UsageError } from '../args.ts';
 
@@ -56,6 +59,20 @@ export function takeTrustProxy(args: string[]): { rest: string[]; hops: number }
   return { rest, hops };
 }
 
+/**
+ * `--log-format json|text`, else LEADTRAIL_LOG_FORMAT, else text. Read ahead of the other flags (leniently), so that a
+ * mistake in them is already reported in the chosen format.
+ */
+export function logFormatOption(args: string[], env = process.env.LEADTRAIL_LOG_FORMAT): LogFormat {
+  const flag = parseArgs({ args, options: { 'log-format': { type: 'string' } }, strict: false, allowPositionals: true })
+    .values['log-format'];
+  const [source, value] = flag !== undefined ? ['--log-format', flag] : ['LEADTRAIL_LOG_FORMAT', env || 'text'];
+  if (!isLogFormat(value)) {
+    throw new UsageError(`${source} must be json or text, got ${typeof value === 'string' ? `"${value}"` : 'nothing'}`);
+  }
+  return value;
+}
+
 /** What a first run prints: the new site's keys (the secret key only this once) and the next steps. */
 function firstRunMessage(url: string, first: NonNullable<Awaited<ReturnType<typeof firstRunSite>>>) {
   return [
@@ -73,10 +90,44 @@ function firstRunMessage(url: string, first: NonNullable<Awaited<ReturnType<type
   ].join('\n');
 }
 
+/**
+ * The first run's message as one `first_run` event: the keys and the script tag as fields. Like the text, it carries
+ * the secret key, shown this once, to wherever stderr goes.
+ */
+function firstRunEvent(url: string, first: NonNullable<Awaited<ReturnType<typeof firstRunSite>>>) {
+  processLog(
+    'info',
+    'first_run',
+    'first run, so a site was created. Its secret key is shown this once (only its hash is stored)',
+    {
+      site_id: first.site.id,
+      secret_key: first.secret_key,
+      publishable_key: first.publishable_key,
+      script_tag: `<script src="${url}/leadtrail.js" data-key="${first.publishable_key}" defer></script>`,
+      dashboard_url: `${url}/`,
+      next_step: `leadtrail sites origins --site ${first.site.id} --origin https://www.example.com`,
+    },
+    firstRunMessage(url, first),
+  );
+}
+
+/** In the JSON format a crash is one `fatal` line too (the error's kind and scrubbed message, and where it was thrown). */
+function crashAsJson() {
+  process.on('uncaughtException', (error) => {
+    const stack = error instanceof Error ? error.stack?.split('\n').filter((line) => /^\s+at /.test(line)) : undefined;
+    const { error: name, message } = errorFields(error);
+    processLog('error', 'fatal', message, { error: name, ...(stack ? { stack: stack.map((s) => s.trim()) } : {}) });
+    process.exit(1);
+  });
+}
+
 export async function serveCommand(args: string[]) {
+  setLogFormat(logFormatOption(args));
+  if (logFormat() === 'json') crashAsJson();
   const { rest, hops } = takeTrustProxy(args);
   const { values } = parse(rest, {
     ...dbOption,
+    'log-format': { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     'ip-rate-limit': { type: 'string' },
@@ -103,6 +154,7 @@ export async function serveCommand(args: string[]) {
     port: parsePort(values.port, 8787),
     ...(values.host ? { host: values.host } : {}),
     trustProxy: hops,
+    log: logFormat() === 'json' ? jsonRequestLog : stdoutLog,
     allowPrivateWebhookTargets: values['allow-private-webhook-targets'] === true,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     ...(smtpUrl ? { smtpUrl } : {}),
@@ -112,6 +164,6 @@ export async function serveCommand(args: string[]) {
   pruneHourly(store);
   stopOnSignals(server, store);
   const first = await firstRunSite(store, []);
-  if (first) process.stderr.write(firstRunMessage(server.url, first));
-  process.stderr.write(`leadtrail: collector on ${server.url} (${store.kind})\n`);
+  if (first) firstRunEvent(server.url, first);
+  processLog('info', 'listening', `collector on ${server.url} (${store.kind})`, { url: server.url, store: store.kind });
 }

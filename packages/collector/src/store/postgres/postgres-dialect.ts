@@ -1,6 +1,7 @@
 /** PostgreSQL, for several collectors sharing one database: a pool, pg_trgm GIN indexes for search. */
 import { Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { processLog } from '../../process-log.ts';
 import { positiveIntFromEnv } from '../env-setting.ts';
 import { migrationsFor } from '../migrations/index.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
@@ -31,7 +32,9 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
   // An idle connection the server drops (restart, failover, idle timeout) is removed from the pool and replaced on
   // the next query; without a listener the pool's 'error' event would end the process.
   pool.on('error', (error) => {
-    process.stderr.write(`leadtrail: postgres connection lost (${error.message}); it will be replaced\n`);
+    processLog('warn', 'postgres_connection_lost', `postgres connection lost (${error.message}); it will be replaced`, {
+      reason: error.message,
+    });
   });
   let migrationSchema: string;
   try {
