@@ -10,7 +10,7 @@ import {
   type TouchDetails,
   type TouchKind,
 } from '@leadtrail/protocol';
-import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import type { Insertable, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import {
   DuplicateEmailError,
@@ -23,9 +23,10 @@ import {
   type TouchCount,
 } from '../leads.ts';
 import type { SqlDialect } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import { lockable, type Queryable } from './queryable.ts';
 import { encodeJson, encodeNullableJson, rowToLead, toIso } from './rows.ts';
-import type { Database, LeadsTable } from './schema.ts';
+import type { Database, LeadsTable, LeadTouchesTable } from './schema.ts';
 
 const JSON_LEAD_COLUMNS = ['contact_info', 'company_info', 'own_behaviour', 'browser_fields'] as const;
 /** Sorted case-insensitively; the others sort by value. */
@@ -90,6 +91,34 @@ const NARROWING = [
 ] as const satisfies readonly (keyof LeadFilter)[];
 const narrows = (filter: LeadFilter) => NARROWING.some((key) => filter[key] !== undefined && filter[key] !== '');
 
+type LeadRow = Selectable<LeadsTable>;
+const leadBy = (column: 'id' | 'email_norm', lock: boolean) =>
+  prepare<{ site_id: string; value: string }, LeadRow>((db, $, dialect) =>
+    lockable(
+      dialect,
+      db.selectFrom('leads').selectAll().where('site_id', '=', $.site_id).where(column, '=', $.value),
+      lock,
+    ),
+  );
+const LEAD_BY_ID = { locked: leadBy('id', true), plain: leadBy('id', false) };
+const LEAD_BY_EMAIL = { locked: leadBy('email_norm', true), plain: leadBy('email_norm', false) };
+
+const INSERT_LEAD = prepare<Insertable<LeadsTable>, LeadRow>((db, $) =>
+  db
+    .insertInto('leads')
+    .values($)
+    .onConflict((oc) => oc.columns(['site_id', 'email_norm']).doNothing())
+    .returningAll(),
+);
+const UPDATE_LEAD = prepare<Updateable<LeadsTable> & { site_id: string; id: string }, LeadRow>(
+  (db, { site_id, id, ...set }) =>
+    db.updateTable('leads').set(set).where('site_id', '=', site_id).where('id', '=', id).returningAll(),
+);
+const DELETE_TOUCHES = prepare<{ lead_id: string }, never>((db, $) =>
+  db.deleteFrom('lead_touches').where('lead_id', '=', $.lead_id),
+);
+const INSERT_TOUCH = prepare<Insertable<LeadTouchesTable>, never>((db, $) => db.insertInto('lead_touches').values($));
+
 export class SqlLeads implements LeadRows {
   constructor(
     private readonly db: Queryable,
@@ -97,18 +126,14 @@ export class SqlLeads implements LeadRows {
   ) {}
 
   async getLead(siteId: string, id: string, opts?: { lock?: boolean }) {
-    const query = this.db.selectFrom('leads').selectAll().where('site_id', '=', siteId).where('id', '=', id);
-    const row = await lockable(this.dialect, query, opts?.lock).executeTakeFirst();
+    const query = LEAD_BY_ID[opts?.lock ? 'locked' : 'plain'];
+    const row = await query.first(this.db, this.dialect, { site_id: siteId, value: id });
     return row ? rowToLead(row) : null;
   }
 
   async findLeadByEmail(siteId: string, email: string, opts?: { lock?: boolean }) {
-    const query = this.db
-      .selectFrom('leads')
-      .selectAll()
-      .where('site_id', '=', siteId)
-      .where('email_norm', '=', normalizeEmail(email));
-    const row = await lockable(this.dialect, query, opts?.lock).executeTakeFirst();
+    const query = LEAD_BY_EMAIL[opts?.lock ? 'locked' : 'plain'];
+    const row = await query.first(this.db, this.dialect, { site_id: siteId, value: normalizeEmail(email) });
     return row ? rowToLead(row) : null;
   }
 
@@ -127,35 +152,28 @@ export class SqlLeads implements LeadRows {
   }
 
   async insertLead(lead: NewLead) {
-    const row = await this.db
-      .insertInto('leads')
-      .values({ ...leadColumns(lead), updated_at: lead.created_at } as Insertable<LeadsTable>)
-      .onConflict((oc) => oc.columns(['site_id', 'email_norm']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (row && lead.attribution) await this.indexTouches(lead.site_id, lead.id, lead.attribution);
+    const row = await INSERT_LEAD.first(this.db, this.dialect, {
+      ...leadColumns(lead),
+      updated_at: lead.created_at,
+    } as Insertable<LeadsTable>);
+    if (row && lead.attribution) await this.indexTouches(lead.site_id, lead.id, lead.attribution, true);
     return row ? rowToLead(row) : null;
   }
 
-  /** Replaces the lead's lead_touches rows with its attribution's. */
-  private async indexTouches(siteId: string, leadId: string, attribution: Attribution) {
-    await this.db.deleteFrom('lead_touches').where('lead_id', '=', leadId).execute();
-    const rows = (['first', 'latest'] as const).flatMap((kind) => {
+  /** Replaces the lead's lead_touches rows with its attribution's (a new lead has none to replace). */
+  private async indexTouches(siteId: string, leadId: string, attribution: Attribution, isNew = false) {
+    if (!isNew) await DELETE_TOUCHES.run(this.db, this.dialect, { lead_id: leadId });
+    for (const kind of ['first', 'latest'] as const) {
       const touch = attribution[`${kind}_touch`];
-      return touch ? [touchRow(siteId, leadId, kind, touch)] : [];
-    });
-    if (rows.length) await this.db.insertInto('lead_touches').values(rows).execute();
+      if (touch) await INSERT_TOUCH.run(this.db, this.dialect, touchRow(siteId, leadId, kind, touch));
+    }
   }
 
   async updateLead(siteId: string, id: string, patch: LeadPatch) {
     try {
-      const row = await this.db
-        .updateTable('leads')
-        .set(leadColumns(patch))
-        .where('site_id', '=', siteId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await UPDATE_LEAD.first(this.db, this.dialect, { ...leadColumns(patch), site_id: siteId, id });
+      // Callers update a lead they read in the same transaction.
+      if (!row) throw new Error('updateLead: no such lead');
       if (patch.attribution) await this.indexTouches(siteId, id, patch.attribution);
       return rowToLead(row);
     } catch (error) {

@@ -2,9 +2,35 @@
 import type { Selectable } from 'kysely';
 import type { DeliveryOutcome, DueDelivery, OutboxEvent, OutboxRows, WebhookEndpoint, WebhookRows } from '../outbox.ts';
 import type { SqlDialect } from './dialect.ts';
+import { prepare } from './prepared.ts';
 import type { Queryable } from './queryable.ts';
 import { toIso, toIsoOrNull } from './rows.ts';
 import type { WebhookEndpointsTable } from './schema.ts';
+
+const INSERT_EVENT = prepare<OutboxEvent, never>((db, $) => db.insertInto('outbox').values($));
+/** One pending delivery per enabled endpoint of the site that takes this type, in the event's transaction. */
+const FAN_OUT = prepare<{ event_id: string; site_id: string; created_at: string; type_pattern: string }, never>(
+  (db, $) =>
+    db
+      .insertInto('webhook_deliveries')
+      .columns(['event_id', 'endpoint_id', 'site_id', 'status', 'attempts', 'next_attempt_at', 'updated_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('webhook_endpoints')
+          .select((s) => [
+            s.val($.event_id).as('event_id'),
+            'id',
+            'site_id',
+            s.val('pending').as('status'),
+            s.val(0).as('attempts'),
+            s.val($.created_at).as('next_attempt_at'),
+            s.val($.created_at).as('updated_at'),
+          ])
+          .where('site_id', '=', $.site_id)
+          .where('disabled_at', 'is', null)
+          .where((w) => w.or([w('events', 'is', null), w('events', 'like', $.type_pattern)])),
+      ),
+);
 
 const rowToEndpoint = (row: Selectable<WebhookEndpointsTable>): WebhookEndpoint => ({
   id: row.id,
@@ -28,30 +54,10 @@ export class SqlOutbox implements OutboxRows, WebhookRows {
   ) {}
 
   async addOutboxEvents(...events: OutboxEvent[]) {
-    if (!events.length) return;
-    await this.db.insertInto('outbox').values(events).execute();
     for (const event of events) {
-      // One pending delivery per enabled endpoint of the site that takes this type, in the event's transaction.
-      await this.db
-        .insertInto('webhook_deliveries')
-        .columns(['event_id', 'endpoint_id', 'site_id', 'status', 'attempts', 'next_attempt_at', 'updated_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('webhook_endpoints')
-            .select((s) => [
-              s.val(event.id).as('event_id'),
-              'id',
-              'site_id',
-              s.val('pending').as('status'),
-              s.val(0).as('attempts'),
-              s.val(event.created_at).as('next_attempt_at'),
-              s.val(event.created_at).as('updated_at'),
-            ])
-            .where('site_id', '=', event.site_id)
-            .where('disabled_at', 'is', null)
-            .where((w) => w.or([w('events', 'is', null), w('events', 'like', `%,${event.type},%`)])),
-        )
-        .execute();
+      await INSERT_EVENT.run(this.db, this.dialect, event);
+      const { id, site_id, created_at, type } = event;
+      await FAN_OUT.run(this.db, this.dialect, { event_id: id, site_id, created_at, type_pattern: `%,${type},%` });
     }
   }
 

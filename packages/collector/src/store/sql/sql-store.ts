@@ -40,8 +40,8 @@ const unitOfWork = (db: Queryable, dialect: SqlDialect): LeadOps =>
   combine<LeadOps>(
     new SqlLeads(db, dialect),
     new SqlVisitors(db, dialect),
-    new SqlHistory(db),
-    new SqlReceipts(db),
+    new SqlHistory(db, dialect),
+    new SqlReceipts(db, dialect),
     new SqlOutbox(db, dialect),
     new SqlErasure(db, dialect),
   );
@@ -87,8 +87,8 @@ export const SqlLeadStore = {
     const domains = combine<Omit<LeadStore, 'kind' | 'transaction' | 'ping' | 'close'>>(
       new SqlLeads(db, dialect),
       new SqlVisitors(db, dialect),
-      new SqlHistory(db),
-      new SqlReceipts(db),
+      new SqlHistory(db, dialect),
+      new SqlReceipts(db, dialect),
       new SqlOutbox(db, dialect),
       new SqlErasure(db, dialect),
       new SqlSites(db),

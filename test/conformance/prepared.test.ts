@@ -1,0 +1,97 @@
+/**
+ * Prepared queries (store/sql/prepared.ts) on both stores: built and compiled once per shape, then run with new
+ * values that reach the database as parameters, never as SQL text.
+ */
+import type { Insertable } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepare } from '../../packages/collector/src/store/sql/prepared.ts';
+import type { VisitorsTable } from '../../packages/collector/src/store/sql/schema.ts';
+import type { SqlLeadStore } from '../../packages/collector/src/store/sql/sql-store.ts';
+import { STORE_KINDS, type StoreHandle } from '../support/stores.ts';
+
+for (const kind of STORE_KINDS) {
+  describe.skipIf(!kind.available)(`prepared queries [${kind.name}]`, () => {
+    let handle: StoreHandle;
+    let store: SqlLeadStore;
+
+    beforeAll(async () => {
+      handle = await kind.open();
+      store = handle.store as SqlLeadStore;
+    });
+    afterAll(() => handle?.cleanup());
+
+    it('builds once per shape and runs each time with that call’s values', async () => {
+      let builds = 0;
+      const insert = prepare<{ id: string; name: string; created_at: string }, never>((db, $) => {
+        builds++;
+        return db.insertInto('sites').values({ ...$, owner_user_id: crypto.randomUUID() });
+      });
+      const byName = prepare<{ name: string }, { id: string; name: string }>((db, $) => {
+        builds++;
+        return db.selectFrom('sites').select(['id', 'name']).where('name', '=', $.name).orderBy('id');
+      });
+      const { dialect } = store;
+      const at = new Date().toISOString();
+      const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+      // A value that looks like SQL is only ever a parameter.
+      const names = ['Prepared one', "Prepared 'two'; drop table sites; --", 'Prepared one'];
+      for (const [i, id] of ids.entries()) {
+        await insert.run(store.dialect.db, dialect, { id, name: names[i]!, created_at: at });
+      }
+      expect(builds).toBe(1);
+      const ones = await byName.run(dialect.db, dialect, { name: 'Prepared one' });
+      expect(ones.rows.map((row) => row.id)).toEqual([ids[0], ids[2]].sort());
+      const two = await byName.first(dialect.db, dialect, { name: names[1]! });
+      expect(two).toEqual({ id: ids[1], name: names[1] });
+      expect(await byName.first(dialect.db, dialect, { name: 'nobody' })).toBeUndefined();
+      expect(builds).toBe(2);
+      // Inside a transaction too: the same compiled query on the transaction's connection.
+      await dialect.db.transaction().execute(async (trx) => {
+        expect((await byName.first(trx, dialect, { name: names[1]! }))?.id).toBe(ids[1]);
+      });
+      expect(builds).toBe(2);
+    });
+
+    it('refuses a builder that drops or inspects a value (it would be lost at run time)', async () => {
+      const dropsOne = prepare<{ name: string; unused: string }, { id: string }>((db, $) =>
+        db.selectFrom('sites').select('id').where('name', '=', $.name),
+      );
+      await expect(dropsOne.run(store.dialect.db, store.dialect, { name: 'x', unused: 'y' })).rejects.toThrow(
+        /leaves out unused/,
+      );
+    });
+
+    it('compiles one form per set of given keys: an absent column takes its default, not null', async () => {
+      const insert = prepare<
+        {
+          site_id: string;
+          id: string;
+          first_seen: string;
+          last_seen: string;
+          visit_count: number;
+          pages_visited: string;
+          time_spent?: number;
+        },
+        never
+      >((db, $) => db.insertInto('visitors').values($ as Insertable<VisitorsTable>));
+      const { dialect } = store;
+      const at = new Date().toISOString();
+      const site = crypto.randomUUID();
+      await dialect.db
+        .insertInto('sites')
+        .values({ id: site, name: 'Visits', owner_user_id: crypto.randomUUID(), created_at: at })
+        .execute();
+      const [plain, timed] = [crypto.randomUUID(), crypto.randomUUID()];
+      const base = { site_id: site, first_seen: at, last_seen: at, visit_count: 1, pages_visited: '[]' };
+      await insert.run(dialect.db, dialect, { ...base, id: plain, time_spent: undefined });
+      await insert.run(dialect.db, dialect, { ...base, id: timed, time_spent: 42 });
+      const rows = await dialect.db
+        .selectFrom('visitors')
+        .select(['id', 'time_spent'])
+        .where('site_id', '=', site)
+        .execute();
+      const spent = Object.fromEntries(rows.map((row) => [row.id, Number(row.time_spent)]));
+      expect(spent).toEqual({ [plain]: 0, [timed]: 42 });
+    });
+  });
+}
