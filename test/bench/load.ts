@@ -1,25 +1,33 @@
 /**
- * Load benchmark (not a timed test; run by hand): `leadtrail serve` on SQLite against a bare node:http server that
- * answers 200, both in their own processes on this machine, driven in the same run by the same autocannon settings.
+ * Load benchmark (not a timed test; run by hand): `leadtrail serve` on SQLite and on Postgres against a bare
+ * node:http server that answers 200, each in its own process on this machine, driven in the same run by the same
+ * autocannon settings.
  *
- *   npx tsx test/bench/load.ts [--seconds 10] [--connections 10] [--repeat 3] [--soak 60]
+ *   LEADTRAIL_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+ *   npx tsx test/bench/load.ts [--seconds 10] [--connections 10] [--repeat 3] [--soak 60] [--profile 10]
+ *     [--stores sqlite,postgres] [--compare path/to/other/cli.mjs]
  *
  * For identify (a new visitor with a new email: creates a lead and its visitor) and create, it reports req/s, p50/p99
  * latency, errors (non-2xx, timeouts, socket errors), the server's CPU time per request and its peak RSS, and the
- * collector/bare ratio of req/s. Each route gets a collector on a fresh database. With --repeat N every measurement is
- * taken N times, alternating servers, and the median (by req/s) is reported. After identify's runs, a soak: identify
- * for --soak seconds more on the same (by then larger) database, with the collector's RSS sampled every 5 s.
+ * collector/bare ratio of req/s (and Postgres/SQLite for identify). Each route gets each collector on a fresh
+ * database. With --repeat N every measurement is taken N times, the servers taking turns, and the median (by req/s)
+ * is reported. `--compare` adds another build of the CLI (say, one built from an earlier commit) on SQLite to the
+ * turns: an A/B in one run. After identify's runs, a soak: identify for --soak seconds more on the same (by then
+ * larger) SQLite database, with the collector's RSS sampled every 5 s. Last, --profile seconds of identify on a
+ * fresh SQLite collector under `node --cpu-prof`: the functions with the most self time and each package's share.
  * The machine and its load average are printed with the figures: the machine may be shared.
  *
  * The collector's rate limits are turned off (`--key-rate-limit off`, ...): this measures capacity, not the limits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSiteWithKeys } from '@leadtrail/collector';
 import autocannon from 'autocannon';
-import { openDumpableStore, startLoggedProcess } from '../reliability/support.ts';
+import { openDumpableStore, PG_URL, startLoggedProcess } from '../reliability/support.ts';
+import { summarize } from './cpu-profile.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,16 +35,21 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
     soak: { type: 'string', default: '60' },
-    /** Another build of the CLI to measure instead (say, an earlier version, to compare); given no flags. */
-    cli: { type: 'string' },
+    profile: { type: 'string', default: '10' },
+    stores: { type: 'string', default: PG_URL ? 'sqlite,postgres' : 'sqlite' },
+    /** Another build of the CLI to measure beside this one, on SQLite. */
+    compare: { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const REPEAT = Number(args.repeat);
 const SOAK = Number(args.soak);
+const PROFILE = Number(args.profile);
+const STORES = args.stores.split(',') as ('sqlite' | 'postgres')[];
 const LEADS = '/api/agents/tools/leads';
 const log = (m: string) => process.stderr.write(`${m}\n`);
+const NO_LIMITS = ['--ip-rate-limit', 'off', '--site-rate-limit', 'off', '--key-rate-limit', 'off'];
 
 const BARE = `
 const http = require('node:http');
@@ -123,70 +136,115 @@ async function drive(url: string, pid: number, key: string, kind: Kind, seconds:
 
 const median = (runs: Run[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
-/** A collector process on a fresh SQLite file with a site; its secret key. */
-async function freshCollector() {
-  const handle = await openDumpableStore('sqlite');
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  key: string;
+  stop(): Promise<void>;
+}
+
+/** A collector process on a fresh database with a site; its secret key. */
+async function freshCollector(
+  kind: 'sqlite' | 'postgres',
+  { cli, nodeArgs = [], name }: { cli?: string; nodeArgs?: string[]; name?: string } = {},
+): Promise<Target> {
+  const handle = await openDumpableStore(kind);
   const { secret_key } = await createSiteWithKeys(handle.store, 'Load', []);
-  await handle.store.close();
-  const serve = await startLoggedProcess(
-    handle.db,
-    args.cli ? [] : ['--ip-rate-limit', 'off', '--site-rate-limit', 'off', '--key-rate-limit', 'off'],
-    { keepLog: false, ...(args.cli ? { cli: args.cli } : {}) },
-  );
+  const serve = await startLoggedProcess(handle.db, NO_LIMITS, { keepLog: false, nodeArgs, ...(cli ? { cli } : {}) });
   return {
+    name: name ?? `collector (${kind === 'sqlite' ? 'SQLite' : 'Postgres'})`,
     url: serve.url,
     pid: serve.child.pid!,
     key: secret_key,
     async stop() {
       await serve.stop();
-      rmSync(handle.db.slice(0, handle.db.lastIndexOf('/')), { recursive: true, force: true });
+      await handle.cleanup();
     },
   };
 }
 
 const bare = await startBare();
 const bench = `${CONNECTIONS} connections, ${SECONDS} s per run, median of ${REPEAT}`;
-log(
-  `machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}`,
-);
+const machine = `${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+log(`machine: ${machine}`);
 log(`autocannon in this process, ${bench}; servers in their own processes; load average ${loadavg().join(' ')}`);
 
 const rows: string[] = [];
 let soakLine = '';
 for (const kind of ['identify', 'create'] as const) {
-  // Each route on a fresh database, so the two start alike (the tables, and their cost per insert, grow as they run).
-  const collector = await freshCollector();
-  await drive(bare.url, bare.child.pid!, collector.key, kind, 2); // warm-up
-  await drive(collector.url, collector.pid, collector.key, kind, 2);
-  const bares: Run[] = [];
-  const collectors: Run[] = [];
+  // Each route on fresh databases, so all start alike (the tables, and their cost per insert, grow as they run).
+  const collectors: Target[] = [];
+  for (const store of STORES) collectors.push(await freshCollector(store));
+  if (args.compare)
+    collectors.push(await freshCollector('sqlite', { cli: args.compare, name: 'other build (SQLite)' }));
+  const bareTarget: Target = {
+    name: 'bare node:http',
+    url: bare.url,
+    pid: bare.child.pid!,
+    key: collectors[0]!.key,
+    stop: async () => {},
+  };
+  const targets = [bareTarget, ...collectors];
+  for (const target of targets) await drive(target.url, target.pid, target.key, kind, 2); // warm-up
+  const runs = new Map<Target, Run[]>(targets.map((target) => [target, []]));
   for (let i = 0; i < REPEAT; i++) {
-    bares.push(await drive(bare.url, bare.child.pid!, collector.key, kind, SECONDS));
-    collectors.push(await drive(collector.url, collector.pid, collector.key, kind, SECONDS));
+    for (const target of targets)
+      runs.get(target)!.push(await drive(target.url, target.pid, target.key, kind, SECONDS));
     log(
-      `${kind} #${i + 1}: bare ${bares.at(-1)!.rps.toFixed(0)} req/s, collector ${collectors.at(-1)!.rps.toFixed(0)} req/s`,
+      `${kind} #${i + 1}: ${targets.map((t) => `${t.name} ${runs.get(t)!.at(-1)!.rps.toFixed(0)} req/s`).join(', ')}`,
     );
   }
-  const b = median(bares);
-  const c = median(collectors);
-  const row = (server: string, r: Run, pid: number, ratio: string) =>
-    `| ${kind} | ${server} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.cpuPerRequest.toFixed(3)} | ${peakRss(pid).toFixed(0)} | ${ratio} | ${r.load.toFixed(2)} |`;
-  rows.push(
-    row('bare node:http', b, bare.child.pid!, ''),
-    row('collector (SQLite)', c, collector.pid, `${((c.rps / b.rps) * 100).toFixed(0)}%`),
-  );
-  if (kind === 'identify' && SOAK > 0) soakLine = await soak(collector.url, collector.pid, collector.key);
-  await collector.stop();
+  const b = median(runs.get(bareTarget)!);
+  const sqlite = collectors.find((target) => target.name === 'collector (SQLite)');
+  for (const target of targets) {
+    const r = median(runs.get(target)!);
+    const ratios = [
+      target === bareTarget ? '' : `${((r.rps / b.rps) * 100).toFixed(0)}% of bare`,
+      sqlite && target !== bareTarget && target !== sqlite
+        ? `${((r.rps / median(runs.get(sqlite)!).rps) * 100).toFixed(0)}% of SQLite`
+        : '',
+    ].filter(Boolean);
+    rows.push(
+      `| ${kind} | ${target.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.cpuPerRequest.toFixed(3)} | ${peakRss(target.pid).toFixed(0)} | ${ratios.join(', ')} | ${r.load.toFixed(2)} |`,
+    );
+  }
+  if (kind === 'identify' && SOAK > 0 && sqlite) soakLine = await soak(sqlite.url, sqlite.pid, sqlite.key);
+  for (const target of collectors) await target.stop();
 }
+const profileLines = PROFILE > 0 ? await profileIdentify() : [];
+bare.child.kill();
+
+console.log(`\n${machine}; ${bench}`);
 console.log(
-  `\n${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${bench}`,
-);
-console.log(
-  '| route | server | req/s | p50 ms | p99 ms | errors | server CPU ms/req | peak RSS MB | collector/bare | load avg (1 min) |',
+  '| route | server | req/s | p50 ms | p99 ms | errors | server CPU ms/req | peak RSS MB | ratio | load avg (1 min) |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 if (soakLine) console.log(soakLine);
+for (const line of profileLines) console.log(line);
+
+/** identify on a fresh SQLite collector under `node --cpu-prof`; the profile's top entries. */
+async function profileIdentify(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'leadtrail-profile-'));
+  const target = await freshCollector('sqlite', { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  await drive(target.url, target.pid, target.key, 'identify', 2);
+  const run = await drive(target.url, target.pid, target.key, 'identify', PROFILE);
+  await target.stop(); // the profile is written as the process exits
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) return ['\n(no CPU profile was written)'];
+  const frames = ['runLeadsAction', 'identify', 'commitGroup', 'admit', 'compile', 'responseViaResponseObject'];
+  const summary = summarize(join(dir, file), { top: 15, frames });
+  rmSync(dir, { recursive: true, force: true });
+  return [
+    `\nCPU profile of identify on SQLite: ${PROFILE} s, ${run.total} requests at ${run.rps.toFixed(0)} req/s, ` +
+      `${run.cpuPerRequest.toFixed(3)} CPU ms/req (includes the warm-up and start-up in the profile's ${summary.totalMs.toFixed(0)} ms)`,
+    `by owner (self time): ${summary.owners.map((o) => `${o.name} ${o.share}`).join(', ')}`,
+    `inclusive: ${summary.inclusive.map((f) => `${f.name} ${f.share}`).join(', ')}`,
+    'top self time:',
+    ...summary.self.map((f) => `  ${f.share.padStart(6)}  ${f.name}`),
+  ];
+}
 
 /** identify for SOAK seconds more, on the identify run's database, with the collector's RSS sampled every 5 s. */
 async function soak(url: string, pid: number, key: string): Promise<string> {
@@ -209,5 +267,3 @@ async function soak(url: string, pid: number, key: string): Promise<string> {
     `peak ${peakRss(pid).toFixed(0)} MB`
   );
 }
-
-bare.child.kill();

@@ -27,9 +27,14 @@ export interface LoggedProcess {
 export function startLoggedProcess(
   db: string,
   args: string[] = [],
-  { timeoutMs = 60_000, keepLog = true, cli = CLI }: { timeoutMs?: number; keepLog?: boolean; cli?: string } = {},
+  {
+    timeoutMs = 60_000,
+    keepLog = true,
+    cli = CLI,
+    nodeArgs = [],
+  }: { timeoutMs?: number; keepLog?: boolean; cli?: string; nodeArgs?: string[] } = {},
 ): Promise<LoggedProcess> {
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--db', db, '--port', '0', ...args], {
     stdio: ['ignore', keepLog ? 'pipe' : 'ignore', 'pipe'],
     env: childEnv(),
   });
