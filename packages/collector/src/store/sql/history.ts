@@ -8,7 +8,14 @@ import type { Queryable } from './queryable.ts';
 import { encodeJson, rowToEvent, rowToSubmission } from './rows.ts';
 import type { LeadEventsTable, LeadSubmissionsTable } from './schema.ts';
 
-const INSERT_EVENT = prepare<Insertable<LeadEventsTable>, never>((db, $) => db.insertInto('lead_events').values($));
+const EVENT_COLUMNS = ['site_id', 'lead_id', 'type', 'from_value', 'to_value', 'at', 'changes'] as const;
+/** An action's events in one statement (one form per number of rows: an action adds one or two). */
+const INSERT_EVENTS = prepare<Record<string, unknown>, never>((db, $) => {
+  const rows = Array.from({ length: Object.keys($).length / EVENT_COLUMNS.length }, (_, i) =>
+    Object.fromEntries(EVENT_COLUMNS.map((column) => [column, $[`${column}.${i}`]])),
+  );
+  return db.insertInto('lead_events').values(rows as Insertable<LeadEventsTable>[]);
+});
 const INSERT_SUBMISSION = prepare<Insertable<LeadSubmissionsTable>, never>((db, $) =>
   db.insertInto('lead_submissions').values($),
 );
@@ -20,18 +27,21 @@ export class SqlHistory implements HistoryRows {
   ) {}
 
   async addEvent(...events: NewLeadEvent[]) {
-    // One prepared single-row insert each, in order (seq follows): an action adds one or two.
-    for (const event of events) {
-      await INSERT_EVENT.run(this.db, this.dialect, {
+    if (!events.length) return;
+    const values: Record<string, unknown> = {};
+    for (const [i, event] of events.entries()) {
+      const row: Insertable<LeadEventsTable> = {
         site_id: event.site_id,
         lead_id: event.lead_id,
         type: event.type,
-        from_value: event.from,
-        to_value: event.to,
+        from_value: event.from ?? null,
+        to_value: event.to ?? null,
         at: event.at,
         changes: event.changes ? JSON.stringify(event.changes) : null,
-      });
+      };
+      for (const column of EVENT_COLUMNS) values[`${column}.${i}`] = row[column];
     }
+    await INSERT_EVENTS.run(this.db, this.dialect, values, String(events.length));
   }
 
   async listEvents(siteId: string, leadId: string): Promise<LeadEvent[]> {
