@@ -6,7 +6,7 @@
 import type { TrackerPayload } from '@leadtrail/protocol';
 import { flush, send, setApi } from './delivery.ts';
 import { type Contact, capture, hasEmail, type Pair, pair } from './forms.ts';
-import { onNav, page, patchHistory, views } from './pages.ts';
+import { onNav, page, patchHistory, view, views } from './pages.ts';
 import { addTime, type Page, type State, stashTime, state, type Touch, update } from './storage.ts';
 import { guard, listen, now, recording, setRecording, uuid } from './util.ts';
 import { onTime, tick, watchInput } from './visit.ts';
@@ -46,7 +46,8 @@ const behaviour = (): Visitor => {
   return {
     visitor_id: state.visitorId_!,
     pages_visited: state.pages_!.slice(),
-    time_spent: Math.round(state.activeMs_! / 1e3),
+    // Whole seconds, rounded (never negative).
+    time_spent: (state.activeMs_! / 1e3 + 0.5) | 0,
     visit_count: state.visits_!,
     touches: state.firstTouch_ && [state.firstTouch_, state.latestTouch_!],
   };
@@ -56,11 +57,28 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
   const blocked = !key || (honorDnt + '' !== 'false' && (nav.globalPrivacyControl || nav.doNotTrack === '1'));
   let ready: Promise<unknown> = Promise.resolve();
-  /** The value of `views` when behaviour was last sent. */
-  let synced = -1;
+  /** The value of `views` when behaviour was last sent (0: never; the landing page makes `views` 1). */
+  let synced = 0;
+  /** This page's view, read as the page loads, until the state load starts. */
+  let landing: ((record: State) => void) | 0;
+
+  /**
+   * Loads the state (once) and adds what only matters from then on (navigations, input), when the browser is first
+   * idle (a first paint needs none of it), or earlier when something needs it (a form, an API call, the page hidden
+   * or left).
+   */
+  const init = () => {
+    if (landing) {
+      patchHistory();
+      watchInput();
+      ready = boot(landing) || ready;
+      landing = 0;
+    }
+    return ready;
+  };
 
   /** Runs `fn` now when recording, else once the state is loaded, if recording then. */
-  const whenRecording = (fn: () => unknown) => (recording > 0 ? fn() : ready.then(guard(() => recording > 0 && fn())));
+  const whenRecording = (fn: () => unknown) => (recording > 0 ? fn() : init().then(guard(() => recording > 0 && fn())));
 
   const payload = (form?: Pair[]): TrackerPayload => {
     synced = views;
@@ -80,13 +98,12 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   const submit = (form: Pair[]) => recording && whenRecording(() => deliver(payload(form.slice(0, 50)), 1));
 
   /** Loads the state and, unless opted out, records this page view; then starts recording. */
-  const boot = guard(() => {
-    const visitorId = uuid();
-    const recordView = page(1);
+  const boot = guard((recordView: (record: State) => void = page(1)) => {
     const stashedMs = stashTime();
     return update((record) => {
       if (!record.optedOut_) {
-        record.visitorId_ ||= visitorId;
+        // Nothing reads it before the stored record is loaded, which has one from then on.
+        record.visitorId_ ||= uuid();
         addTime(stashedMs)(record);
         recordView(record);
       }
@@ -94,6 +111,8 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
       guard(() => {
         setRecording(+!state.optedOut_);
         if (recording) {
+          // A client-side navigation before the state was loaded.
+          view();
           tick();
           flush();
           const unsent = localStorage.lt_q;
@@ -110,7 +129,10 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
       submit(Object.entries(given).map(([field, value]) => pair(`|${field}`, ([value] + '').trim()))),
     ),
     // update(Object) changes nothing: a fresh read of the stored state.
-    visitor: () => ready.then(() => (recording > 0 ? update(Object).then(behaviour) : null)).catch(() => null),
+    visitor: () =>
+      init()
+        .then(() => (recording > 0 ? update(Object).then(behaviour) : null))
+        .catch(() => null),
     reset: guard(() =>
       whenRecording(() => {
         const visitorId = uuid();
@@ -143,7 +165,7 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
       if (!blocked) {
         update((record) => delete record.optedOut_);
         // Later calls wait for this start.
-        ready = ready.then((): unknown => recording || boot());
+        ready = init().then((): unknown => recording || boot());
       }
     },
   };
@@ -151,8 +173,9 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
   if (!blocked) {
     setApi(api);
     setRecording(-1);
-    patchHistory();
-    watchInput();
+    // What a first paint needs: this page's URL (a router may change it before the state is loaded), forms, and
+    // the page being hidden or left.
+    landing = page(1);
     const release = capture(submit);
     for (const type of 'visibilitychange focus blur pageshow pagehide popstate online'.split(' '))
       listen(type, (event) => {
@@ -161,15 +184,17 @@ export const start = ({ key, api, honorDnt }: Options): Leadtrail => {
           onNav(event);
           // Any of these (online above all) is a good moment to send what is due.
           flush();
-          if (type === 'pagehide' || document.hidden) {
-            // A form held for the site's sign of success goes now; then, once identified, behaviour follows the
-            // visitor: one sync per page view.
-            release();
-            if (state.identified_ && synced !== views) send(payload());
-          }
+        }
+        if (type === 'pagehide' || document.hidden) {
+          // Hidden or left before the browser was idle: the view is recorded now.
+          init();
+          // A form held for the site's sign of success goes now; then, once identified, behaviour follows the
+          // visitor: one sync per page view.
+          release();
+          if (recording > 0 && state.identified_ && synced !== views) send(payload());
         }
       });
-    ready = boot() || ready;
+    (window.requestIdleCallback || setTimeout)(init);
   }
 
   return Object.assign(

@@ -55,8 +55,8 @@ const post = (body: TrackerPayload) => {
 const answered = guard((id: string, status: number, retryAfter?: string | null) => {
   delete sending[id];
   const at = now();
-  // Retry-After in seconds (what the collector sends); -1 when absent, 0 or unreadable (then the backoff decides).
-  const wait = +retryAfter! * 1e3 || -1;
+  // Retry-After in seconds (what the collector sends); absent, 0 or unreadable, the backoff decides.
+  const wait = +retryAfter! * 1e3;
   // 2xx delivered, 4xx (but 429) never acceptable: either way, done. 429, 5xx, network errors (0): retried.
   const settled = status > 199 && status < 500 && status !== 429;
   // Delay before retry n (1 to 9): Retry-After, else full jitter over 2 s * 2^(n-1) (at most 512 s).
@@ -64,7 +64,7 @@ const answered = guard((id: string, status: number, retryAfter?: string | null) 
     record.queue_ = (record.queue_ || []).filter((item) => {
       if (item.body_.event_id !== id) return 1;
       if (settled || ++item.failures_ > 9) return 0;
-      item.notBefore_ = at + (wait >= 0 ? wait : Math.random() * 1e3 * 2 ** item.failures_);
+      item.notBefore_ = at + (wait > 0 ? wait : Math.random() * 1e3 * 2 ** item.failures_);
       return 1;
     });
   }).then(flush);

@@ -148,7 +148,7 @@ export const capture = (onForm: (pairs: Pair[]) => void) => {
   };
 
   const watchRoot = (root: EventTarget) => {
-    for (const type of ['submit', 'formdata', 'click', 'input']) root.addEventListener(type, guard(handle), true);
+    for (const type of 'submit formdata click input'.split(' ')) root.addEventListener(type, guard(handle), true);
   };
   watchRoot(window);
   /** A field of an open shadow root got focus: its events do not leave the root, so listen inside it (once). */

@@ -13,38 +13,41 @@ import { visit } from './visit.ts';
  */
 export const clean = () => location.pathname + location.search;
 
-/** A landing URL's query naming a campaign or a click: a touch with a source even without a referrer. */
+/** A landing URL whose query names a campaign or a click: a touch with a source even without a referrer. */
 const CAMPAIGN = /[?&](utm_|\w*cl\w*id|\w*braid|li_fat|epik)/i;
-
-/**
- * This page load as a touch: the landing URL (no hash), the referrer and the time. The first is
- * kept; the latest is replaced by a load that comes with a source (another site's link, a campaign or a click id),
- * so a direct visit replaces neither. The collector parses and classifies them.
- */
-const touch = (record: State, at: string) => {
-  // Its query is the collector's to drop: the site's server got the same Referer with the page.
-  const referrer = document.referrer;
-  const landing = { url: location.href.split('#')[0]!, referrer, at };
-  record.firstTouch_ ||= landing;
-  if (!record.latestTouch_ || (referrer && referrer.split('/')[2] !== location.host) || CAMPAIGN.test(location.search))
-    record.latestTouch_ = landing;
-};
 
 /** Views recorded in this document; the behaviour sync runs at most once per value. */
 export let views = 0;
 let currentPath: string;
 
-/** A view of the current page: the state change that records it (and counts a visit). */
+/**
+ * A view of the current page: the state change that records it (and counts a visit). Its path and time are read now
+ * (a router may change the URL before the state is loaded); the rest when it is recorded, which for the landing page
+ * is once the browser is idle (its title set by then; a first regular expression and a first date cost more than a
+ * first paint can spare).
+ *
+ * The landing page is also a touch: its URL (no hash), the referrer and the time. The first is kept; the latest is
+ * replaced by a load that comes with a source (another site's link, or a query naming a campaign or a click), so a
+ * direct visit replaces neither. The collector parses and classifies them (and drops the referrer's query: the
+ * site's server got the same Referer with the page).
+ */
 export const page = (landing?: unknown) => {
   const at = now();
-  currentPath = clean();
-  const entry = { path: currentPath, title: document.title, at: new Date(at).toISOString() };
+  // biome-ignore lint/suspicious/noAssignInExpressions: the path now, and the one views are compared with
+  const path = (currentPath = clean());
   views++;
   return (record: State) => {
+    const iso = new Date(at).toISOString();
     visit(record, at);
-    if (landing) touch(record, entry.at);
+    if (landing) {
+      const referrer = document.referrer;
+      const touch = { url: location.origin + path, referrer, at: iso };
+      record.firstTouch_ ||= touch;
+      if (!record.latestTouch_ || (referrer && referrer.split('/')[2] !== location.host) || CAMPAIGN.test(path))
+        record.latestTouch_ = touch;
+    }
     // The newest 50 keep a body (with notes) well under the collector's 32 KB browser limit.
-    record.pages_ = [...(record.pages_ || []), entry].slice(-50);
+    record.pages_ = [...(record.pages_ || []), { path, title: document.title, at: iso }].slice(-50);
   };
 };
 

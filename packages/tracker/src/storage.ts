@@ -6,7 +6,6 @@
  * memory for the rest of the page (no IndexedDB, Firefox private InvalidStateError, Safari QuotaExceededError).
  */
 import type { TrackerPayload } from '@leadtrail/protocol';
-import { promisifyRequest } from 'idb-keyval';
 import { setRecording } from './util.ts';
 
 export interface Touch {
@@ -65,17 +64,6 @@ let memoryOnly = 0;
 /** Operations in flight; the cache takes the stored record when none is left. */
 let inFlight = 0;
 
-/** Object store `s` of database `leadtrail`; an open that never answers (blocked) fails after 3 s. */
-const openStore = () => {
-  connection ||= new Promise<IDBDatabase>((resolve, reject) => {
-    const opening = indexedDB.open('leadtrail');
-    opening.onupgradeneeded = () => opening.result.createObjectStore('s');
-    promisifyRequest(opening).then(resolve, reject);
-    setTimeout(reject, 3e3);
-  });
-  return connection.then((db) => db.transaction('s', 'readwrite').objectStore('s'));
-};
-
 /**
  * Applies `change` to the cache now, and to the stored record in one readwrite transaction (get, then put: what
  * idb-keyval's `update` does, inlined for size), so tabs never lose each other's changes. Resolves once stored (or given up: `state` is the truth either way).
@@ -84,22 +72,36 @@ export const update = (change: (record: State) => unknown): Promise<void> => {
   change(state);
   let stored: State;
   inFlight++;
-  const apply = () =>
-    memoryOnly
-      ? Promise.reject()
-      : openStore().then((store) => {
-          const reading = store.get('s');
-          reading.onsuccess = () => {
-            try {
-              stored = reading.result || {};
-              change(stored);
-              store.put(stored, 's');
-            } catch {
-              store.transaction.abort();
-            }
-          };
-          return promisifyRequest(store.transaction);
-        });
+  const apply = () => {
+    if (memoryOnly) return Promise.reject();
+    // Object store `s` of database `leadtrail` (opened once); an open that never answers (blocked) fails after 3 s.
+    // biome-ignore lint/suspicious/noAssignInExpressions: opened at the first need, then shared (2 B less than apart)
+    return (connection ||= new Promise<IDBDatabase>((resolve, reject) => {
+      const opening = indexedDB.open('leadtrail');
+      opening.onupgradeneeded = () => opening.result.createObjectStore('s');
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = reject;
+      setTimeout(reject, 3e3);
+    })).then((db) => {
+      const transaction = db.transaction('s', 'readwrite');
+      const store = transaction.objectStore('s');
+      const reading = store.get('s');
+      reading.onsuccess = () => {
+        try {
+          stored = reading.result || {};
+          change(stored);
+          store.put(stored, 's');
+        } catch {
+          transaction.abort();
+        }
+      };
+      // A failed request aborts its transaction (an error not prevented does): abort is enough.
+      return new Promise((resolve, reject) => {
+        transaction.oncomplete = resolve;
+        transaction.onabort = reject;
+      });
+    });
+  };
   return apply()
     .catch(() => {
       connection = 0;
