@@ -14,7 +14,8 @@
  * is reported. `--compare` adds another build of the CLI (say, one built from an earlier commit) on SQLite to the
  * turns: an A/B in one run. After identify's runs, a soak: identify for --soak seconds more on the same (by then
  * larger) SQLite database, with the collector's RSS sampled every 5 s. Last, --profile seconds of identify on a
- * fresh SQLite collector under `node --cpu-prof`: the functions with the most self time and each package's share.
+ * fresh collector on each store under `node --cpu-prof`: the functions with the most self time and each package's
+ * share.
  * The machine and its load average are printed with the figures: the machine may be shared.
  *
  * The collector's rate limits are turned off (`--key-rate-limit off`, ...): this measures capacity, not the limits.
@@ -212,7 +213,8 @@ for (const kind of ['identify', 'create'] as const) {
   if (kind === 'identify' && SOAK > 0 && sqlite) soakLine = await soak(sqlite.url, sqlite.pid, sqlite.key);
   for (const target of collectors) await target.stop();
 }
-const profileLines = PROFILE > 0 ? await profileIdentify() : [];
+const profileLines: string[] = [];
+if (PROFILE > 0) for (const store of STORES) profileLines.push(...(await profileIdentify(store)));
 bare.child.kill();
 
 console.log(`\n${machine}; ${bench}`);
@@ -224,10 +226,10 @@ for (const row of rows) console.log(row);
 if (soakLine) console.log(soakLine);
 for (const line of profileLines) console.log(line);
 
-/** identify on a fresh SQLite collector under `node --cpu-prof`; the profile's top entries. */
-async function profileIdentify(): Promise<string[]> {
+/** identify on a fresh collector under `node --cpu-prof`; the profile's top entries. */
+async function profileIdentify(store: 'sqlite' | 'postgres'): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'leadtrail-profile-'));
-  const target = await freshCollector('sqlite', { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const target = await freshCollector(store, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
   await drive(target.url, target.pid, target.key, 'identify', 2);
   const run = await drive(target.url, target.pid, target.key, 'identify', PROFILE);
   await target.stop(); // the profile is written as the process exits
@@ -237,7 +239,7 @@ async function profileIdentify(): Promise<string[]> {
   const summary = summarize(join(dir, file), { top: 15, frames });
   rmSync(dir, { recursive: true, force: true });
   return [
-    `\nCPU profile of identify on SQLite: ${PROFILE} s, ${run.total} requests at ${run.rps.toFixed(0)} req/s, ` +
+    `\nCPU profile of identify on ${target.name}: ${PROFILE} s, ${run.total} requests at ${run.rps.toFixed(0)} req/s, ` +
       `${run.cpuPerRequest.toFixed(3)} CPU ms/req (includes the warm-up and start-up in the profile's ${summary.totalMs.toFixed(0)} ms)`,
     `by owner (self time): ${summary.owners.map((o) => `${o.name} ${o.share}`).join(', ')}`,
     `inclusive: ${summary.inclusive.map((f) => `${f.name} ${f.share}`).join(', ')}`,
