@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import {
   allowOrigins,
   createApiKey,
+  firstRunKeyLines,
   firstRunSite,
   isPostgresUrl,
   openStore,
@@ -39,10 +40,7 @@ if (first) {
   process.stderr.write(
     [
       '',
-      'leadtrail: first run, so a site was created. Its secret key is shown this once (only its hash is stored):',
-      `  site id          ${first.site.id}`,
-      `  secret key       ${first.secret_key}`,
-      `  publishable key  ${first.publishable_key}`,
+      ...firstRunKeyLines(first),
       '',
       'Call the API with the secret key, for example:',
       `  curl -s ${collector.url}/api/agents/tools/leads/get -H 'Authorization: Bearer ${first.secret_key}' \\`,

@@ -6,7 +6,7 @@ export type { ActionContext, ActionResult } from './core/context.ts';
 export { LeadsError } from './core/errors.ts';
 export { createApiKey, hashKey, verifyApiKey } from './core/keys.ts';
 export { runLeadsAction } from './core/run-action.ts';
-export { allowOrigins, createSiteWithKeys, firstRunSite } from './core/sites.ts';
+export { allowOrigins, createSiteWithKeys, firstRunKeyLines, firstRunSite } from './core/sites.ts';
 export {
   appOptions,
   pruneHourly,

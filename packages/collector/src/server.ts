@@ -9,7 +9,7 @@ import { LeadsError } from './core/errors.ts';
 import { startDeliveryLoop } from './core/notify/deliver.ts';
 import { smtpMailer } from './core/notify/email.ts';
 import { forgetOldOutbox, forgetOldReceipts } from './core/upkeep.ts';
-import { processLog } from './process-log.ts';
+import { processLog, writeStdoutLine } from './process-log.ts';
 import type { LeadStore } from './store/lead-store.ts';
 import type { AppOptions } from './web/options.ts';
 import { type RateLimit, RateLimiter } from './web/rate-limit.ts';
@@ -53,24 +53,9 @@ export const DEFAULT_SITE_LIMIT: RateLimit = { burst: 1000, perSecond: 200 };
 /** Generous for any integration, low enough that one runaway script cannot starve browser ingestion. */
 export const DEFAULT_KEY_LIMIT: RateLimit = { burst: 1000, perSecond: 200 };
 
-/**
- * JSON lines on stdout. Lines are gathered and written once per turn of the event loop (a write to a pipe is a
- * blocking system call on Linux: one per request is a measurable share of a request's cost); what is pending is
- * written out at exit.
- */
-let pendingLog = '';
-const flushLog = () => {
-  const text = pendingLog;
-  pendingLog = '';
-  if (text) process.stdout.write(text);
-};
-process.once('exit', flushLog);
-
-export const stdoutLog = (entry: Record<string, unknown>) => {
-  if (!pendingLog) setImmediate(flushLog);
-  pendingLog += `${JSON.stringify({ t: new Date().toISOString(), ...entry })}\n`;
-  if (pendingLog.length > 64 * 1024) flushLog();
-};
+/** The request log in the text format: JSON lines on stdout, batched (process-log.ts). */
+export const stdoutLog = (entry: Record<string, unknown>) =>
+  writeStdoutLine(`${JSON.stringify({ t: new Date().toISOString(), ...entry })}\n`);
 
 export function appOptions(options: ServerOptions): AppOptions {
   return {

@@ -56,6 +56,14 @@ export async function firstRunSite(store: LeadStore, origins: readonly string[])
   return createSiteWithKeys(store, 'My site', origins);
 }
 
+/** How a first run shows the new site and its keys (`serve` and the demo print these lines). */
+export const firstRunKeyLines = (first: Awaited<ReturnType<typeof createSiteWithKeys>>) => [
+  'leadtrail: first run, so a site was created. Its secret key is shown this once (only its hash is stored):',
+  `  site id          ${first.site.id}`,
+  `  secret key       ${first.secret_key}`,
+  `  publishable key  ${first.publishable_key}`,
+];
+
 export const listSites = (store: LeadStore) => store.listSites();
 export const getSite = (store: LeadStore, siteId: string) => store.getSite(siteId.trim());
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { firstRunSite } from '../../core/sites.ts';
+import { firstRunKeyLines, firstRunSite } from '../../core/sites.ts';
 import { isLogFormat, jsonRequestLog, type LogFormat, logFormat, processLog, setLogFormat } from '../../process-log.ts';
 import { pruneHourly, startServer, stdoutLog, stopOnSignals } from '../../server.ts';
 import { openStore, resolveDb } from '../../store/open-store.ts';
@@ -77,10 +77,7 @@ export function logFormatOption(args: string[], env = process.env.LEADTRAIL_LOG_
 function firstRunMessage(url: string, first: NonNullable<Awaited<ReturnType<typeof firstRunSite>>>) {
   return [
     '',
-    'leadtrail: first run, so a site was created. Its secret key is shown this once (only its hash is stored):',
-    `  site id          ${first.site.id}`,
-    `  secret key       ${first.secret_key}`,
-    `  publishable key  ${first.publishable_key}`,
+    ...firstRunKeyLines(first),
     '',
     `Allow your site's pages to send leads:  leadtrail sites origins --site ${first.site.id} --origin https://www.example.com`,
     `Then paste into their <head>:  <script src="${url}/leadtrail.js" data-key="${first.publishable_key}" defer></script>`,
