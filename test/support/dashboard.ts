@@ -1,6 +1,8 @@
 /** Signing in to the dashboard of an app under test with a site's secret key, and calling its API and forms. */
+import { appOptions, createApp } from '@leadtrail/collector';
 import { expect } from 'vitest';
-import type { createApp } from '../../packages/collector/src/app.ts';
+import { createTestSite } from './collector.ts';
+import { openSqliteTestStore } from './stores.ts';
 
 export const DASHBOARD_ORIGIN = 'http://collector.test';
 
@@ -31,3 +33,13 @@ export const apiOf =
 
 /** The CSRF token a dashboard page's forms carry. */
 export const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+
+/** A dashboard on a fresh SQLite store with two sites, signed in to the first (the other is another tenant). */
+export async function signedInDashboard() {
+  const handle = await openSqliteTestStore();
+  const site = await createTestSite(handle.store);
+  const other = await createTestSite(handle.store);
+  const app = createApp(appOptions({ store: handle.store, log: () => {} }));
+  const cookie = await signInCookie(app, site.secretKey);
+  return { handle, site, other, app, cookie };
+}

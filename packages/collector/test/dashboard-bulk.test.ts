@@ -5,12 +5,11 @@
  * list keeps its filters and never leaves the dashboard.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { apiOf, csrfIn, signInCookie } from '../../../test/support/dashboard.ts';
-import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
-import { createApp } from '../src/app.ts';
+import type { TestSite } from '../../../test/support/collector.ts';
+import { apiOf, csrfIn, signedInDashboard } from '../../../test/support/dashboard.ts';
+import type { StoreHandle } from '../../../test/support/stores.ts';
+import type { createApp } from '../src/app.ts';
 import { parseCsv } from '../src/dashboard/csv.ts';
-import { appOptions } from '../src/server.ts';
 
 const ORIGIN = 'http://collector.test';
 let handle: StoreHandle;
@@ -24,11 +23,7 @@ let theirs = '';
 const api = (key: string, route: string, body: unknown) => apiOf(app)(key, route, body);
 
 beforeAll(async () => {
-  handle = await openSqliteTestStore();
-  site = await createTestSite(handle.store);
-  other = await createTestSite(handle.store);
-  app = createApp(appOptions({ store: handle.store, log: () => {} }));
-  cookie = await signInCookie(app, site.secretKey);
+  ({ handle, site, other, app, cookie } = await signedInDashboard());
   for (const name of ['Ada', 'Grace', 'Linus', 'Margaret']) {
     ids.push((await api(site.secretKey, 'create', { name, email: `${name.toLowerCase()}@bulk.test` })).lead.id);
   }

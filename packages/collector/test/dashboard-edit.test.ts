@@ -5,12 +5,11 @@
  * site's lead is not found. The page's times are in the site's time zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { apiOf, csrfIn, signInCookie } from '../../../test/support/dashboard.ts';
-import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
-import { createApp } from '../src/app.ts';
+import type { TestSite } from '../../../test/support/collector.ts';
+import { apiOf, csrfIn, signedInDashboard } from '../../../test/support/dashboard.ts';
+import type { StoreHandle } from '../../../test/support/stores.ts';
+import type { createApp } from '../src/app.ts';
 import { setSiteTimeZone } from '../src/core/time-zone.ts';
-import { appOptions } from '../src/server.ts';
 
 const ORIGIN = 'http://collector.test';
 let handle: StoreHandle;
@@ -22,11 +21,7 @@ let cookie = '';
 const api = (key: string, route: string, body: unknown) => apiOf(app)(key, route, body);
 
 beforeAll(async () => {
-  handle = await openSqliteTestStore();
-  site = await createTestSite(handle.store);
-  other = await createTestSite(handle.store);
-  app = createApp(appOptions({ store: handle.store, log: () => {} }));
-  cookie = await signInCookie(app, site.secretKey);
+  ({ handle, site, other, app, cookie } = await signedInDashboard());
 });
 afterAll(async () => {
   await handle?.cleanup();

@@ -6,12 +6,11 @@
  */
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { apiOf, csrfIn, signInCookie } from '../../../test/support/dashboard.ts';
-import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
-import { createApp } from '../src/app.ts';
+import type { TestSite } from '../../../test/support/collector.ts';
+import { apiOf, csrfIn, signedInDashboard } from '../../../test/support/dashboard.ts';
+import type { StoreHandle } from '../../../test/support/stores.ts';
+import type { createApp } from '../src/app.ts';
 import { PersonExport } from '../src/core/erasure.ts';
-import { appOptions } from '../src/server.ts';
 
 const ORIGIN = 'http://collector.test';
 let handle: StoreHandle;
@@ -32,11 +31,7 @@ const remove = (id: string, fields: Record<string, string>, headers: Record<stri
   });
 
 beforeAll(async () => {
-  handle = await openSqliteTestStore();
-  site = await createTestSite(handle.store);
-  other = await createTestSite(handle.store);
-  app = createApp(appOptions({ store: handle.store, log: () => {} }));
-  cookie = await signInCookie(app, site.secretKey);
+  ({ handle, site, other, app, cookie } = await signedInDashboard());
 });
 afterAll(async () => {
   await handle?.cleanup();

@@ -5,13 +5,12 @@
  * turned off shown with its reason and turned back on, removing one; another site's endpoints stay out of reach.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSite, type TestSite } from '../../../test/support/collector.ts';
-import { signInCookie } from '../../../test/support/dashboard.ts';
+import type { TestSite } from '../../../test/support/collector.ts';
+import { signedInDashboard } from '../../../test/support/dashboard.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/support/receivers.ts';
-import { openSqliteTestStore, type StoreHandle } from '../../../test/support/stores.ts';
-import { createApp } from '../src/app.ts';
+import type { StoreHandle } from '../../../test/support/stores.ts';
+import type { createApp } from '../src/app.ts';
 import { deliverDue } from '../src/core/notify/deliver.ts';
-import { appOptions } from '../src/server.ts';
 
 const ORIGIN = 'http://collector.test';
 let handle: StoreHandle;
@@ -22,11 +21,7 @@ let cookie = '';
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  handle = await openSqliteTestStore();
-  site = await createTestSite(handle.store);
-  other = await createTestSite(handle.store);
-  app = createApp(appOptions({ store: handle.store, log: () => {} }));
-  cookie = await signInCookie(app, site.secretKey);
+  ({ handle, site, other, app, cookie } = await signedInDashboard());
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
