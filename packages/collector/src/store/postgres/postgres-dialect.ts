@@ -54,6 +54,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     migrations: migrationsFor('postgres'),
     migrationSchema,
     rowLocks: true,
+    writableCtes: true,
     searchLeads(search) {
       // Postgres text cannot hold NUL, so nothing matches it (and the driver would refuse it as a parameter).
       if (search.includes('\u0000')) return sql<boolean>`false`;
@@ -68,6 +69,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
       return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern} OR company ILIKE ${pattern})`;
     },
     textSortKey: (column) => sql`lower(${sql.ref(column)} COLLATE "C")`,
+    jsonTextArray: (column) => sql`coalesce(json_agg(${sql.ref(column)} ORDER BY ${sql.ref(column)}), '[]'::json)`,
     isUniqueViolation: (error) => codeOf(error) === '23505',
     isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))),
     close: () => db.destroy(),

@@ -1,5 +1,5 @@
 /** What differs between SQLite and Postgres; everything else is one Kysely codebase (sql-store.ts). */
-import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
+import type { Expression, Kysely, Migration, RawBuilder, SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface SqlDialect {
@@ -13,6 +13,8 @@ export interface SqlDialect {
   readonly migrationSchema?: string;
   /** Row locks for read-modify-write inside a transaction (SQLite serialises writers instead). */
   readonly rowLocks: boolean;
+  /** Whether a WITH may hold an INSERT (Postgres): two dependent writes then go in one statement, one round trip. */
+  readonly writableCtes: boolean;
   /** Case-insensitive substring match over name, email, notes and company, answered from an index. */
   searchLeads(search: string): Expression<SqlBool>;
   /**
@@ -20,6 +22,8 @@ export interface SqlDialect {
    * collation). Defaults to `lower(column)`, which is exactly that on SQLite.
    */
   textSortKey?(column: string): Expression<unknown>;
+  /** The text values of a column over a group as a JSON array, in order (`[]` for none): JSON text or a value. */
+  jsonTextArray(column: string): RawBuilder<unknown>;
   /**
    * A value that changes whenever sites or keys may have changed (SQLite: its data_version and this connection's
    * writes of them); absent where that cannot be told cheaply.

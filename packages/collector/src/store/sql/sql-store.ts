@@ -91,7 +91,7 @@ export const SqlLeadStore = {
       new SqlReceipts(db, dialect),
       new SqlOutbox(db, dialect),
       new SqlErasure(db, dialect),
-      new SqlSites(db),
+      new SqlSites(db, dialect),
       new SqlSettings(db),
       new SqlSessions(db),
     );

@@ -64,7 +64,9 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
     raw,
     migrations: migrationsFor('sqlite'),
     rowLocks: false,
+    writableCtes: false,
     configVersion: () => driver.configVersion(),
+    jsonTextArray: (column) => sql`json_group_array(${sql.ref(column)} ORDER BY ${sql.ref(column)})`,
     afterMigrate() {
       driver.beforeCommit = installSearchQueue(raw);
     },
