@@ -3,6 +3,7 @@
  * (not answered with a 500), other errors are not, and connections the server drops are replaced, not fatal.
  */
 import { openPostgresDialect, SqlLeadStore } from '@leadtrail/collector';
+import { sql as sqlText } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewLead } from '../../packages/collector/src/store/lead-store.ts';
@@ -124,5 +125,52 @@ describe.skipIf(!PG_URL)('Postgres transactions and connections', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await store.ping();
     expect(await store.getLead(siteId, crypto.randomUUID())).toBeNull();
+  });
+
+  it('keeps the hot queries as named statements, parsed once per connection', async () => {
+    const single = await SqlLeadStore.open(await openPostgresDialect(schema.url, { poolSize: 1 }));
+    try {
+      const known = (await single.insertLead(lead(siteId, 'named@statements.test')))!;
+      const prepared = async () =>
+        (
+          await sqlText<{
+            name: string;
+            statement: string;
+          }>`SELECT name, statement FROM pg_prepared_statements`.execute(single.dialect.db)
+        ).rows.filter((row) => /from "leads" where "site_id" = \$1 and "id" = \$2$/.test(row.statement));
+      for (let i = 0; i < 3; i++) expect((await single.getLead(siteId, known.id))?.id).toBe(known.id);
+      const once = await prepared();
+      expect(once).toHaveLength(1);
+      expect(once[0]!.name).toMatch(/^leadtrail_\d+$/);
+      await single.getLead(siteId, known.id);
+      expect(await prepared()).toEqual(once);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('answers on after a migration changes a table under its named statements (in and out of a transaction)', async () => {
+    const known = (await store.insertLead(lead(siteId, 'stale@plan.test')))!;
+    // Parsed on every connection of the pool: ten look-ups at once take all of them.
+    await Promise.all(Array.from({ length: 10 }, () => store.getLead(siteId, known.id, {})));
+    await Promise.all(
+      Array.from({ length: 10 }, () => store.transaction((tx) => tx.getLead(siteId, known.id, { lock: true }))),
+    );
+    const admin = new pg.Client({ connectionString: schema.url });
+    await admin.connect();
+    try {
+      // What a newer collector's migration does: `SELECT *` now has one more column.
+      await admin.query('ALTER TABLE leads ADD COLUMN added_by_a_later_version text');
+    } finally {
+      await admin.end();
+    }
+    const plain = await Promise.all(Array.from({ length: 10 }, () => store.getLead(siteId, known.id)));
+    expect(plain.map((found) => found?.email)).toEqual(Array(10).fill('stale@plan.test'));
+    const locked = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        store.transaction(async (tx) => (await tx.getLead(siteId, known.id, { lock: true }))?.email),
+      ),
+    );
+    expect(locked).toEqual(Array(10).fill('stale@plan.test'));
   });
 });

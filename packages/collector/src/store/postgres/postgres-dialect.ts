@@ -6,6 +6,7 @@ import { positiveIntFromEnv } from '../env-setting.ts';
 import { migrationsFor } from '../migrations/index.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
+import { isStalePlan, NamedStatements, namedStatementPool } from './named-statements.ts';
 import { SchemaScopedPostgresDialect } from './schema-introspector.ts';
 
 export interface PostgresOptions {
@@ -15,7 +16,10 @@ export interface PostgresOptions {
   poolSize?: number;
 }
 
-/** SQLSTATEs of a transaction that lost a race and can be rerun as a whole: deadlock, serialization failure. */
+/**
+ * SQLSTATEs of a transaction that lost a race and can be rerun as a whole: deadlock, serialization failure (and a
+ * named statement gone stale, named-statements.ts).
+ */
 const TRANSIENT = new Set(['40P01', '40001']);
 
 const codeOf = (error: unknown) =>
@@ -47,7 +51,10 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     await pool.end().catch(() => {});
     throw error;
   }
-  const db = new Kysely<Schema>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
+  const statements = new NamedStatements();
+  const db = new Kysely<Schema>({
+    dialect: new SchemaScopedPostgresDialect({ pool: namedStatementPool(pool, statements) }),
+  });
   return {
     name: 'postgres',
     db,
@@ -68,10 +75,11 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
       // `\` is Postgres's default LIKE escape, as likeContains expects.
       return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern} OR company ILIKE ${pattern})`;
     },
+    keepStatement: (text) => statements.keep(text),
     textSortKey: (column) => sql`lower(${sql.ref(column)} COLLATE "C")`,
     jsonTextArray: (column) => sql`coalesce(json_agg(${sql.ref(column)} ORDER BY ${sql.ref(column)}), '[]'::json)`,
     isUniqueViolation: (error) => codeOf(error) === '23505',
-    isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))),
+    isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))) || isStalePlan(error),
     close: () => db.destroy(),
   };
 }

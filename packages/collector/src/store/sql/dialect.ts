@@ -15,6 +15,11 @@ export interface SqlDialect {
   readonly rowLocks: boolean;
   /** Whether a WITH may hold an INSERT (Postgres): two dependent writes then go in one statement, one round trip. */
   readonly writableCtes: boolean;
+  /**
+   * A query text that runs often with new values and one plan for all (prepared.ts): the dialect may keep it parsed
+   * (Postgres: a named statement per connection, named-statements.ts).
+   */
+  keepStatement?(text: string): void;
   /** Case-insensitive substring match over name, email, notes and company, answered from an index. */
   searchLeads(search: string): Expression<SqlBool>;
   /**

@@ -26,11 +26,22 @@ interface Template {
 /** The values of one run, by name (a row to insert, or what the WHERE compares). */
 export type Values = object;
 
+export interface PrepareOptions {
+  /**
+   * The best plan depends on the values (a search, a filtered list): the database plans each call. Otherwise the
+   * dialect may keep one plan for all calls (keepStatement).
+   */
+  planPerCall?: boolean;
+}
+
 export class Prepared<V extends Values, O> {
   private readonly templates = new WeakMap<SqlDialect, Map<string, Template>>();
 
   /** `build` gets slots with the same keys as the values it will be run with, and the dialect. */
-  constructor(private readonly build: (db: Kysely<Database>, slots: V, dialect: SqlDialect) => Compilable<O>) {}
+  constructor(
+    private readonly build: (db: Kysely<Database>, slots: V, dialect: SqlDialect) => Compilable<O>,
+    private readonly options: PrepareOptions = {},
+  ) {}
 
   /** Runs on `db` (the store or a transaction of it) with these values; `shape` names a variant of the query text. */
   async run(db: Queryable, dialect: SqlDialect, values: V, shape?: string): Promise<QueryResult<O>> {
@@ -64,6 +75,7 @@ export class Prepared<V extends Values, O> {
       const lost = keys.filter((key) => !used.has(key));
       if (lost.length) throw new Error(`prepared query leaves out ${lost.join(', ')}: ${compiled.sql}`);
       template = { compiled, parameters };
+      if (!this.options.planPerCall) dialect.keepStatement?.(compiled.sql);
       // Shapes are few (which optional columns an insert has); a bound keeps a mistake from growing without end.
       if (byShape.size > 200) byShape.clear();
       byShape.set(shape, template);
@@ -75,4 +87,5 @@ export class Prepared<V extends Values, O> {
 /** A query built once per dialect and shape: see the file's opening comment. */
 export const prepare = <V extends Values, O>(
   build: (db: Kysely<Database>, slots: V, dialect: SqlDialect) => Compilable<O>,
-) => new Prepared<V, O>(build);
+  options?: PrepareOptions,
+) => new Prepared<V, O>(build, options);
