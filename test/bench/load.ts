@@ -11,8 +11,8 @@
  * latency, errors (non-2xx, timeouts, socket errors), the server's CPU time per request and its peak RSS, and the
  * collector/bare ratio of req/s (and Postgres/SQLite for identify). Each route gets each collector on a fresh
  * database. With --repeat N every measurement is taken N times, the servers taking turns, and the median (by req/s)
- * is reported. `--compare` adds another build of the CLI (say, one built from an earlier commit) on SQLite to the
- * turns: an A/B in one run. After identify's runs, a soak: identify for --soak seconds more on the same (by then
+ * is reported. `--compare` adds another build of the CLI (say, one built from an earlier commit) on each store to
+ * the turns: an A/B in one run. After identify's runs, a soak: identify for --soak seconds more on the same (by then
  * larger) SQLite database, with the collector's RSS sampled every 5 s. Last, --profile seconds of identify on a
  * fresh collector on each store under `node --cpu-prof`: the functions with the most self time and each package's
  * share.
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
     soak: { type: 'string', default: '60' },
     profile: { type: 'string', default: '10' },
     stores: { type: 'string', default: PG_URL ? 'sqlite,postgres' : 'sqlite' },
-    /** Another build of the CLI to measure beside this one, on SQLite. */
+    /** Another build of the CLI to measure beside this one, on each store. */
     compare: { type: 'string' },
   },
 });
@@ -142,8 +142,13 @@ interface Target {
   url: string;
   pid: number;
   key: string;
+  store?: 'sqlite' | 'postgres';
+  /** Started from --compare's CLI. */
+  otherBuild?: boolean;
   stop(): Promise<void>;
 }
+
+const storeLabel = (kind: 'sqlite' | 'postgres') => (kind === 'sqlite' ? 'SQLite' : 'Postgres');
 
 /** A collector process on a fresh database with a site; its secret key. */
 async function freshCollector(
@@ -154,7 +159,9 @@ async function freshCollector(
   const { secret_key } = await createSiteWithKeys(handle.store, 'Load', []);
   const serve = await startLoggedProcess(handle.db, NO_LIMITS, { keepLog: false, nodeArgs, ...(cli ? { cli } : {}) });
   return {
-    name: name ?? `collector (${kind === 'sqlite' ? 'SQLite' : 'Postgres'})`,
+    name: name ?? `collector (${storeLabel(kind)})`,
+    store: kind,
+    otherBuild: cli !== undefined,
     url: serve.url,
     pid: serve.child.pid!,
     key: secret_key,
@@ -177,8 +184,11 @@ for (const kind of ['identify', 'create'] as const) {
   // Each route on fresh databases, so all start alike (the tables, and their cost per insert, grow as they run).
   const collectors: Target[] = [];
   for (const store of STORES) collectors.push(await freshCollector(store));
-  if (args.compare)
-    collectors.push(await freshCollector('sqlite', { cli: args.compare, name: 'other build (SQLite)' }));
+  if (args.compare) {
+    for (const store of STORES) {
+      collectors.push(await freshCollector(store, { cli: args.compare, name: `other build (${storeLabel(store)})` }));
+    }
+  }
   const bareTarget: Target = {
     name: 'bare node:http',
     url: bare.url,
@@ -205,6 +215,10 @@ for (const kind of ['identify', 'create'] as const) {
       sqlite && target !== bareTarget && target !== sqlite
         ? `${((r.rps / median(runs.get(sqlite)!).rps) * 100).toFixed(0)}% of SQLite`
         : '',
+      // The other build against this one on the same store: the A/B.
+      ...collectors
+        .filter((same) => target.otherBuild && !same.otherBuild && same.store === target.store)
+        .map((same) => `${((r.rps / median(runs.get(same)!).rps) * 100).toFixed(0)}% of this build`),
     ].filter(Boolean);
     rows.push(
       `| ${kind} | ${target.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.cpuPerRequest.toFixed(3)} | ${peakRss(target.pid).toFixed(0)} | ${ratios.join(', ')} | ${r.load.toFixed(2)} |`,

@@ -4,9 +4,11 @@
  */
 import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LeadQuery } from '../../packages/collector/src/store/lead-store.ts';
 import { prepare } from '../../packages/collector/src/store/sql/prepared.ts';
 import type { VisitorsTable } from '../../packages/collector/src/store/sql/schema.ts';
 import type { SqlLeadStore } from '../../packages/collector/src/store/sql/sql-store.ts';
+import { createTestSite } from '../support/collector.ts';
 import { STORE_KINDS, type StoreHandle } from '../support/stores.ts';
 
 for (const kind of STORE_KINDS) {
@@ -92,6 +94,74 @@ for (const kind of STORE_KINDS) {
         .execute();
       const spent = Object.fromEntries(rows.map((row) => [row.id, Number(row.time_spent)]));
       expect(spent).toEqual({ [plain]: 0, [timed]: 42 });
+    });
+
+    it('runs each list shape (filters, sort, how a search runs) with its own values, in any order', async () => {
+      const { siteId } = await createTestSite(store);
+      const owner = (await store.getSite(siteId))!.owner_user_id;
+      const statuses = ['new', 'contacted', 'qualified'] as const;
+      const leads = Array.from({ length: 12 }, (_, i) => ({
+        id: crypto.randomUUID(),
+        name: `Shape ${String(i).padStart(2, '0')} ${i % 3 === 0 ? 'Zebra' : 'Ant'}`,
+        status: statuses[i % 3]!,
+        created_at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+      }));
+      for (const lead of leads) {
+        await store.insertLead({
+          ...lead,
+          site_id: siteId,
+          user_id: owner,
+          email: `${lead.id}@shapes.test`,
+          phone: null,
+          position: null,
+          company: null,
+          notes: null,
+          origin: null,
+          source: null,
+          segment_id: null,
+          campaign_id: null,
+          assignee_id: null,
+          lead_score: null,
+          contact_info: null,
+          company_info: null,
+          interest_level: null,
+          product_interest: null,
+          pages_visited: [],
+          time_spent: 0,
+          visit_count: 0,
+          own_behaviour: null,
+          status_changed_at: null,
+        });
+      }
+      type Case = { query: Partial<LeadQuery>; match: (lead: (typeof leads)[number]) => boolean };
+      const cases: Case[] = [
+        { query: {}, match: () => true },
+        { query: { status: 'contacted', sort_order: 'asc' }, match: (l) => l.status === 'contacted' },
+        { query: { search: 'Zebra' }, match: (l) => l.name.includes('Zebra') },
+        { query: { search: 'ze' }, match: (l) => l.name.includes('Ze') },
+        { query: { search: 'Ze', status: 'new', sort_order: 'asc' }, match: (l) => l.name.includes('Ze') },
+        {
+          query: { search: 'An', status: 'qualified' },
+          match: (l) => l.name.includes('An') && l.status === 'qualified',
+        },
+        { query: { search: 'Shape 1' }, match: (l) => l.name.startsWith('Shape 1') },
+        { query: { search: 'a\u0000b' }, match: () => false },
+        { query: { limit: 2, offset: 3 }, match: () => true },
+        { query: { status: 'new', limit: 1, offset: 1, sort_order: 'asc' }, match: (l) => l.status === 'new' },
+      ];
+      const run = async ({ query, match }: Case) => {
+        const full = { sort_by: 'created_at', sort_order: 'desc', limit: 50, offset: 0, ...query } as LeadQuery;
+        const matching = leads.filter(match).map((lead) => lead.id);
+        if (full.sort_order === 'desc') matching.reverse();
+        const got = await store.listLeads(siteId, full);
+        expect({ ids: got.leads.map((lead) => lead.id), total: got.total }, JSON.stringify(query)).toEqual({
+          ids: matching.slice(full.offset, full.offset + full.limit),
+          total: matching.length,
+        });
+      };
+      // Twice over, in two orders: a shape compiled for one query is never run with another's structure.
+      for (const one of cases) await run(one);
+      for (const one of [...cases].reverse()) await run(one);
     });
   });
 }

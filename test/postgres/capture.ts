@@ -1,41 +1,31 @@
 /**
- * Captures the SQL a store runs, so tests can EXPLAIN the very queries the store builds: the dialect's Kysely
- * handle gets a plugin that records each query, compiled by the dialect's own compiler.
+ * Captures the SQL a store runs, so tests can EXPLAIN the very queries the store builds: the dialect gets its own
+ * Kysely handle whose executor records each query as it is run, compiled (SQL text and the values bound), whether
+ * a builder compiled it just then or it was prepared before (store/sql/prepared.ts). Queries in a transaction run on
+ * the transaction's own executor and are not seen.
  */
-import type {
-  CompiledQuery,
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import type { SqlDialect } from '../../packages/collector/src/store/sql/dialect.ts';
 
 export function captureQueries(dialect: SqlDialect): {
   dialect: SqlDialect;
-  /** Queries run since the last take(), compiled (SQL text and parameters). */
+  /** Queries run since the last take(). */
   take(): CompiledQuery[];
 } {
-  let seen: PluginTransformQueryArgs[] = [];
-  const plugin: KyselyPlugin = {
-    transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-      seen.push(args);
-      return args.node;
-    },
-    async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-      return args.result;
-    },
-  };
-  const db = dialect.db.withPlugin(plugin);
+  let seen: CompiledQuery[] = [];
+  const db = dialect.db.withoutPlugins();
+  const executor = db.getExecutor();
+  const run = executor.executeQuery.bind(executor);
+  executor.executeQuery = ((query: CompiledQuery, ...rest: unknown[]) => {
+    seen.push(query);
+    return (run as (...args: unknown[]) => ReturnType<typeof run>)(query, ...rest);
+  }) as typeof run;
   return {
     dialect: { ...dialect, db },
     take() {
-      const executor = dialect.db.getExecutor();
-      const compiled = seen.map((args) => executor.compileQuery(args.node, args.queryId));
+      const taken = seen;
       seen = [];
-      return compiled;
+      return taken;
     },
   };
 }

@@ -62,18 +62,21 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     migrationSchema,
     rowLocks: true,
     writableCtes: true,
-    searchLeads(search) {
+    searchPlan(search) {
       // Postgres text cannot hold NUL, so nothing matches it (and the driver would refuse it as a parameter).
-      if (search.includes('\u0000')) return sql<boolean>`false`;
-      const pattern = likeContains(search);
+      if (search.includes('\u0000')) return { shape: 'nothing' };
       // Like SQLite, where text under three characters has no trigram and falls back to LIKE (ASCII case folding
       // only): the "C" collation makes ILIKE fold ASCII only too. Such a search scans the site's leads on both.
-      if ([...search].length < 3) {
-        return sql<boolean>`(name COLLATE "C" ILIKE ${pattern} OR email COLLATE "C" ILIKE ${pattern} OR notes COLLATE "C" ILIKE ${pattern} OR company COLLATE "C" ILIKE ${pattern})`;
+      return { shape: [...search].length < 3 ? 'ascii' : 'trigram', value: likeContains(search) };
+    },
+    searchPredicate(shape, value) {
+      if (shape === 'nothing') return sql<boolean>`false`;
+      if (shape === 'ascii') {
+        return sql<boolean>`(name COLLATE "C" ILIKE ${value} OR email COLLATE "C" ILIKE ${value} OR notes COLLATE "C" ILIKE ${value} OR company COLLATE "C" ILIKE ${value})`;
       }
       // Served by the leads_search_* GIN (gin_trgm_ops) indexes: a BitmapOr of four index scans, then a recheck.
       // `\` is Postgres's default LIKE escape, as likeContains expects.
-      return sql<boolean>`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR notes ILIKE ${pattern} OR company ILIKE ${pattern})`;
+      return sql<boolean>`(name ILIKE ${value} OR email ILIKE ${value} OR notes ILIKE ${value} OR company ILIKE ${value})`;
     },
     keepStatement: (text) => statements.keep(text),
     textSortKey: (column) => sql`lower(${sql.ref(column)} COLLATE "C")`,

@@ -2,6 +2,11 @@
 import type { Expression, Kysely, Migration, RawBuilder, SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 
+export interface SearchPlan {
+  shape: string;
+  value?: string;
+}
+
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
@@ -20,8 +25,13 @@ export interface SqlDialect {
    * (Postgres: a named statement per connection, named-statements.ts).
    */
   keepStatement?(text: string): void;
-  /** Case-insensitive substring match over name, email, notes and company, answered from an index. */
-  searchLeads(search: string): Expression<SqlBool>;
+  /**
+   * How a case-insensitive substring match over name, email, notes and company runs (answered from an index where
+   * the text is long enough): `shape` names its SQL, `value` is what that SQL binds (none: nothing can match).
+   */
+  searchPlan(search: string): SearchPlan;
+  /** The search's predicate for a plan's shape, over its value (or a slot standing for it, prepared.ts). */
+  searchPredicate(shape: string, value: string | undefined): Expression<SqlBool>;
   /**
    * The sort key of a text column: ASCII-lowercased, compared byte by byte (SQLite's lower() and BINARY
    * collation). Defaults to `lower(column)`, which is exactly that on SQLite.

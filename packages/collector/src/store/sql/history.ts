@@ -9,7 +9,7 @@ import { encodeJson, rowToEvent, rowToSubmission } from './rows.ts';
 import type { LeadEventsTable, LeadSubmissionsTable } from './schema.ts';
 
 const EVENT_COLUMNS = ['site_id', 'lead_id', 'type', 'from_value', 'to_value', 'at', 'changes'] as const;
-/** An action's events in one statement (one form per number of rows: an action adds one or two). */
+/** An action's events in one statement (one form per number of rows, told by the values' keys: one or two). */
 const INSERT_EVENTS = prepare<Record<string, unknown>, never>((db, $) => {
   const rows = Array.from({ length: Object.keys($).length / EVENT_COLUMNS.length }, (_, i) =>
     Object.fromEntries(EVENT_COLUMNS.map((column) => [column, $[`${column}.${i}`]])),
@@ -41,7 +41,7 @@ export class SqlHistory implements HistoryRows {
       };
       for (const column of EVENT_COLUMNS) values[`${column}.${i}`] = row[column];
     }
-    await INSERT_EVENTS.run(this.db, this.dialect, values, String(events.length));
+    await INSERT_EVENTS.run(this.db, this.dialect, values);
   }
 
   async listEvents(siteId: string, leadId: string): Promise<LeadEvent[]> {

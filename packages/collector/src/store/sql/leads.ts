@@ -119,6 +119,105 @@ const DELETE_TOUCHES = prepare<{ lead_id: string }, never>((db, $) =>
 );
 const INSERT_TOUCH = prepare<Insertable<LeadTouchesTable>, never>((db, $) => db.insertInto('lead_touches').values($));
 
+/** A filter's values as its query binds them: touch values as lead_touches holds them, the search as planned. */
+type FilterValues = { site_id: string } & Omit<LeadFilter, 'touch'> & { touch?: TouchKind };
+/** A list's values: the filter's and the page's. */
+type ListValues = FilterValues & { limit: number; offset: number };
+/** What a list's SQL depends on besides which values it has: the sort, and how its search runs. */
+interface ListShape {
+  sort_by: SortColumn;
+  sort_order: 'asc' | 'desc';
+  search?: string;
+}
+
+/** The values a filter's query binds, and the shape of its search (its SQL differs by shape, prepared.ts). */
+function filterValues(siteId: string, filter: LeadFilter, dialect: SqlDialect) {
+  const values: FilterValues = { site_id: siteId };
+  for (const column of ['status', 'origin', 'segment_id', 'campaign_id', 'assignee_id', 'user_id'] as const) {
+    if (filter[column] !== undefined) Object.assign(values, { [column]: filter[column] });
+  }
+  let search: string | undefined;
+  if (filter.search) {
+    const plan = dialect.searchPlan(filter.search);
+    search = plan.shape;
+    values.search = plan.value;
+  }
+  if (filter.channel || TOUCH_FILTERS.some((column) => filter[column])) {
+    values.touch = filter.touch ?? 'first';
+    if (filter.channel) values.channel = filter.channel;
+    for (const column of TOUCH_FILTERS) {
+      const value = filter[column];
+      if (value) values[column] = touchFilterValue(column, value);
+    }
+  }
+  if (filter.created_from) values.created_from = filter.created_from;
+  if (filter.created_to) values.created_to = filter.created_to;
+  return { values, search };
+}
+
+/**
+ * The site's leads that pass the filter, as a query to select from: built from the values (filterValues) or from
+ * slots standing for them; `search` is the search's shape.
+ */
+function filterLeads(db: Queryable, $: FilterValues, dialect: SqlDialect, search: string | undefined) {
+  let base = db.selectFrom('leads').where('site_id', '=', $.site_id);
+  for (const column of ['status', 'origin', 'segment_id', 'campaign_id', 'assignee_id', 'user_id'] as const) {
+    const value = $[column];
+    if (value !== undefined) base = base.where(column, '=', value);
+  }
+  if (search !== undefined) base = base.where(dialect.searchPredicate(search, $.search));
+  if ($.touch !== undefined) {
+    let touches = db.selectFrom('lead_touches').select('lead_id').where('site_id', '=', $.site_id);
+    touches = touches.where('kind', '=', $.touch);
+    if ($.channel !== undefined) touches = touches.where('channel', '=', $.channel);
+    for (const column of TOUCH_FILTERS) {
+      const value = $[column];
+      if (value !== undefined) touches = touches.where(column, '=', value);
+    }
+    base = base.where('id', 'in', touches);
+  }
+  // A range of created_at: a range of the (site_id, created_at) and (site_id, status, created_at) indexes.
+  if ($.created_from !== undefined) base = base.where('created_at', '>=', $.created_from);
+  if ($.created_to !== undefined) base = base.where('created_at', '<', $.created_to);
+  return base;
+}
+
+/** The list's order: its sort column, then seq (the order the leads were created), in the same direction. */
+function ordered<O>(q: SelectQueryBuilder<Database, 'leads', O>, shape: ListShape, dialect: SqlDialect) {
+  const column = shape.sort_by;
+  const key = TEXT_SORTS.has(column)
+    ? (dialect.textSortKey?.(column) ?? sql`lower(${sql.ref(column)})`)
+    : sql.ref(column);
+  const nullsLast = NULLABLE_SORTS.has(column);
+  return q
+    .orderBy(key, (ob) => {
+      const directed = shape.sort_order === 'asc' ? ob.asc() : ob.desc();
+      return nullsLast ? directed.nullsLast() : directed;
+    })
+    .orderBy('seq', shape.sort_order);
+}
+
+/**
+ * A page of the list: found by seq alone (from an index when the sort has one, without reading the skipped rows),
+ * then only its rows are read, so a deep offset walks index entries, not whole rows. The database plans each call:
+ * the best plan depends on how many leads the values match.
+ */
+const LIST_PAGE = prepare(
+  (db, { limit, offset, ...$ }: ListValues, dialect, shape: ListShape) => {
+    const page = ordered(filterLeads(db, $, dialect, shape.search).select('seq'), shape, dialect)
+      .limit(limit)
+      .offset(offset);
+    return ordered(db.selectFrom('leads').selectAll().where('seq', 'in', page), shape, dialect);
+  },
+  { planPerCall: true },
+);
+/** How many leads match the list's filter. */
+const LIST_TOTAL = prepare(
+  (db, $: FilterValues, dialect, search: string | undefined) =>
+    filterLeads(db, $, dialect, search).select((eb) => eb.fn.countAll().as('total')),
+  { planPerCall: true },
+);
+
 export class SqlLeads implements LeadRows {
   constructor(
     private readonly db: Queryable,
@@ -184,29 +283,8 @@ export class SqlLeads implements LeadRows {
 
   /** The site's leads that pass the filter, as a query to select from. */
   private filtered(siteId: string, filter: LeadFilter) {
-    let base = this.db.selectFrom('leads').where('site_id', '=', siteId);
-    for (const column of ['status', 'origin', 'segment_id', 'campaign_id', 'assignee_id', 'user_id'] as const) {
-      const value = filter[column];
-      if (value !== undefined) base = base.where(column, '=', value);
-    }
-    if (filter.search) base = base.where(this.dialect.searchLeads(filter.search));
-    if (filter.channel || TOUCH_FILTERS.some((column) => filter[column])) {
-      let touches = this.db
-        .selectFrom('lead_touches')
-        .select('lead_id')
-        .where('site_id', '=', siteId)
-        .where('kind', '=', filter.touch ?? 'first');
-      if (filter.channel) touches = touches.where('channel', '=', filter.channel);
-      for (const column of TOUCH_FILTERS) {
-        const value = filter[column];
-        if (value) touches = touches.where(column, '=', touchFilterValue(column, value));
-      }
-      base = base.where('id', 'in', touches);
-    }
-    // A range of created_at: a range of the (site_id, created_at) and (site_id, status, created_at) indexes.
-    if (filter.created_from) base = base.where('created_at', '>=', filter.created_from);
-    if (filter.created_to) base = base.where('created_at', '<', filter.created_to);
-    return base;
+    const { values, search } = filterValues(siteId, filter, this.dialect);
+    return filterLeads(this.db, values, this.dialect, search);
   }
 
   /**
@@ -324,31 +402,16 @@ export class SqlLeads implements LeadRows {
   }
 
   async listLeads(siteId: string, query: LeadQuery) {
-    const base = this.filtered(siteId, query);
-
-    const column = query.sort_by;
-    const key = TEXT_SORTS.has(column)
-      ? (this.dialect.textSortKey?.(column) ?? sql`lower(${sql.ref(column)})`)
-      : sql.ref(column);
-    const nullsLast = NULLABLE_SORTS.has(column);
-    const ordered = <O>(q: SelectQueryBuilder<Database, 'leads', O>) =>
-      q
-        .orderBy(key, (ob) => {
-          const directed = query.sort_order === 'asc' ? ob.asc() : ob.desc();
-          return nullsLast ? directed.nullsLast() : directed;
-        })
-        .orderBy('seq', query.sort_order);
-
-    // The page is found by seq alone (from an index when the sort has one, without reading the skipped rows), then
-    // only its rows are read: a deep offset walks index entries, not whole rows.
-    const page = ordered(base.select('seq')).limit(query.limit).offset(query.offset);
-    const rows = await ordered(this.db.selectFrom('leads').selectAll().where('seq', 'in', page)).execute();
+    const { values, search } = filterValues(siteId, query, this.dialect);
+    const shape: ListShape = { sort_by: query.sort_by, sort_order: query.sort_order, search };
+    const page = { ...values, limit: query.limit, offset: query.offset };
+    const rows = (await LIST_PAGE.run(this.db, this.dialect, page, shape)).rows;
     // The total is a COUNT(*) over every match, the costly part of a list (it grows with the matches, not the page).
     // A page that is not full already tells it: then it is offset + the rows on the page, and no count runs.
     let total = query.offset + rows.length;
     if (rows.length === query.limit || (rows.length === 0 && query.offset > 0)) {
-      const counted = await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
-      total = Number(counted.total);
+      const counted = await LIST_TOTAL.first(this.db, this.dialect, values, search);
+      total = Number(counted?.total ?? 0);
     }
     return { leads: rows.map(rowToLead), total };
   }

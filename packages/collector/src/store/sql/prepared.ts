@@ -7,8 +7,9 @@
  * the same on every call, so the SQLite connection's statement cache (group-commit.ts) and Postgres see one statement.
  *
  * The builder stays the single source of the SQL, typed by the schema; what it may not do is look at the values
- * (they are slots while it builds). A query whose text depends on them (which columns an insert has, how many rows)
- * gets one compiled form per shape: the value object's keys, or the key the caller names.
+ * (they are slots while it builds). A query whose text depends on them gets one compiled form per shape: which values
+ * are given (the columns an insert has, how many rows, which filters a list has), and the structure the caller passes
+ * beside them (a list's sort, how its search runs), which the builder gets as it is.
  */
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
 import type { SqlDialect } from './dialect.ts';
@@ -34,30 +35,41 @@ export interface PrepareOptions {
   planPerCall?: boolean;
 }
 
-export class Prepared<V extends Values, O> {
+/** Builds the query from slots standing for the values (those given: undefined ones are left out). */
+export type Build<V extends Values, O, S> = (
+  db: Kysely<Database>,
+  slots: V,
+  dialect: SqlDialect,
+  structure: S,
+) => Compilable<O>;
+
+export class Prepared<V extends Values, O, S = undefined> {
   private readonly templates = new WeakMap<SqlDialect, Map<string, Template>>();
 
-  /** `build` gets slots with the same keys as the values it will be run with, and the dialect. */
   constructor(
-    private readonly build: (db: Kysely<Database>, slots: V, dialect: SqlDialect) => Compilable<O>,
+    private readonly build: Build<V, O, S>,
     private readonly options: PrepareOptions = {},
   ) {}
 
-  /** Runs on `db` (the store or a transaction of it) with these values; `shape` names a variant of the query text. */
-  async run(db: Queryable, dialect: SqlDialect, values: V, shape?: string): Promise<QueryResult<O>> {
+  /**
+   * Runs on `db` (the store or a transaction of it) with these values; `structure` (plain data: it is part of the
+   * shape's key as JSON) is handed to the builder.
+   */
+  async run(db: Queryable, dialect: SqlDialect, values: V, structure?: S): Promise<QueryResult<O>> {
     const named = values as Record<string, unknown>;
     const keys = Object.keys(named).filter((key) => named[key] !== undefined);
-    const template = this.template(dialect, keys, shape ?? keys.join());
+    const shape = structure === undefined ? keys.join() : `${keys.join()}|${JSON.stringify(structure)}`;
+    const template = this.template(dialect, keys, shape, structure as S);
     const parameters = template.parameters.map((p) => ('slot' in p ? named[p.slot] : p.constant));
     return db.executeQuery<O>({ ...template.compiled, parameters, queryId: createQueryId() });
   }
 
   /** The first row, if any (`executeTakeFirst`). */
-  async first(db: Queryable, dialect: SqlDialect, values: V, shape?: string): Promise<O | undefined> {
-    return (await this.run(db, dialect, values, shape)).rows[0];
+  async first(db: Queryable, dialect: SqlDialect, values: V, structure?: S): Promise<O | undefined> {
+    return (await this.run(db, dialect, values, structure)).rows[0];
   }
 
-  private template(dialect: SqlDialect, keys: string[], shape: string): Template {
+  private template(dialect: SqlDialect, keys: string[], shape: string, structure: S): Template {
     let byShape = this.templates.get(dialect);
     if (!byShape) {
       byShape = new Map();
@@ -66,7 +78,7 @@ export class Prepared<V extends Values, O> {
     let template = byShape.get(shape);
     if (!template) {
       const slots = Object.fromEntries(keys.map((key) => [key, `${SLOT}${key}`])) as V;
-      const compiled = this.build(dialect.db, slots, dialect).compile();
+      const compiled = this.build(dialect.db, slots, dialect, structure).compile();
       const parameters = compiled.parameters.map((value) =>
         typeof value === 'string' && value.startsWith(SLOT) ? { slot: value.slice(SLOT.length) } : { constant: value },
       );
@@ -85,7 +97,5 @@ export class Prepared<V extends Values, O> {
 }
 
 /** A query built once per dialect and shape: see the file's opening comment. */
-export const prepare = <V extends Values, O>(
-  build: (db: Kysely<Database>, slots: V, dialect: SqlDialect) => Compilable<O>,
-  options?: PrepareOptions,
-) => new Prepared<V, O>(build, options);
+export const prepare = <V extends Values, O, S = undefined>(build: Build<V, O, S>, options?: PrepareOptions) =>
+  new Prepared<V, O, S>(build, options);

@@ -70,13 +70,19 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
     afterMigrate() {
       driver.beforeCommit = installSearchQueue(raw);
     },
-    searchLeads(search) {
+    searchPlan(search) {
+      // No stored text holds NUL (every front door refuses it), and FTS5 would stop reading the phrase there.
+      if (search.includes('\u0000')) return { shape: 'nothing' };
       // Trigrams need three characters; shorter text falls back to LIKE (a scan of the site's leads).
-      if ([...search].length < 3) {
-        const pattern = likeContains(search);
-        return sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR email LIKE ${pattern} ESCAPE '\\' OR notes LIKE ${pattern} ESCAPE '\\' OR company LIKE ${pattern} ESCAPE '\\')`;
+      if ([...search].length < 3) return { shape: 'like', value: likeContains(search) };
+      return { shape: 'fts', value: ftsPhrase(search) };
+    },
+    searchPredicate(shape, value) {
+      if (shape === 'nothing') return sql<boolean>`false`;
+      if (shape === 'like') {
+        return sql<boolean>`(name LIKE ${value} ESCAPE '\\' OR email LIKE ${value} ESCAPE '\\' OR notes LIKE ${value} ESCAPE '\\' OR company LIKE ${value} ESCAPE '\\')`;
       }
-      return sql<boolean>`seq IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${ftsPhrase(search)})`;
+      return sql<boolean>`seq IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${value})`;
     },
     isUniqueViolation: (error) =>
       typeof error === 'object' &&
