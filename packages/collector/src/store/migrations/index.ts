@@ -21,6 +21,7 @@ import { publishableKeyTokens } from './080-publishable-key-tokens.ts';
 import { eventChanges } from './095-event-changes.ts';
 import { searchCompany } from './097-search-company.ts';
 import { leadsCreatedId } from './099-leads-created-id.ts';
+import { configNotify } from './100-config-notify.ts';
 
 /** One migration for each dialect; a dialect with nothing to do for it has none. */
 export interface DialectMigration {
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '095_event_changes': eventChanges,
   '097_search_company': searchCompany,
   '099_leads_created_id': leadsCreatedId,
+  '100_config_notify': configNotify,
 };
 
 /** The history of one dialect, as Kysely's Migrator takes it. */

@@ -6,7 +6,8 @@ import { positiveIntFromEnv } from '../env-setting.ts';
 import { migrationsFor } from '../migrations/index.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
-import { isStalePlan, NamedStatements, namedStatementPool } from './named-statements.ts';
+import { ConfigListener } from './config-listener.ts';
+import { hotPathPool, isStalePlan, NamedStatements } from './pool.ts';
 import { SchemaScopedPostgresDialect } from './schema-introspector.ts';
 
 export interface PostgresOptions {
@@ -18,7 +19,7 @@ export interface PostgresOptions {
 
 /**
  * SQLSTATEs of a transaction that lost a race and can be rerun as a whole: deadlock, serialization failure (and a
- * named statement gone stale, named-statements.ts).
+ * named statement gone stale, pool.ts).
  */
 const TRANSIENT = new Set(['40P01', '40001']);
 
@@ -26,12 +27,15 @@ const codeOf = (error: unknown) =>
   typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
 
 export async function openPostgresDialect(url: string, options: PostgresOptions = {}): Promise<SqlDialect> {
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: url,
-    max: options.poolSize ?? positiveIntFromEnv('LEADTRAIL_PG_POOL_SIZE', 10),
     // Names the collectors in pg_stat_activity unless the URL sets application_name.
     fallback_application_name: 'leadtrail',
     ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+  };
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.poolSize ?? positiveIntFromEnv('LEADTRAIL_PG_POOL_SIZE', 10),
   });
   // An idle connection the server drops (restart, failover, idle timeout) is removed from the pool and replaced on
   // the next query; without a listener the pool's 'error' event would end the process.
@@ -52,8 +56,12 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     throw error;
   }
   const statements = new NamedStatements();
+  const config = new ConfigListener(
+    { ...connection, connectionTimeoutMillis: 5_000, keepAlive: true },
+    migrationSchema,
+  );
   const db = new Kysely<Schema>({
-    dialect: new SchemaScopedPostgresDialect({ pool: namedStatementPool(pool, statements) }),
+    dialect: new SchemaScopedPostgresDialect({ pool: hotPathPool(pool, statements, () => config.changed()) }),
   });
   return {
     name: 'postgres',
@@ -61,6 +69,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     migrations: migrationsFor('postgres'),
     migrationSchema,
     rowLocks: true,
+    configVersion: () => config.version(),
     writableCtes: true,
     searchPlan(search) {
       // Postgres text cannot hold NUL, so nothing matches it (and the driver would refuse it as a parameter).
@@ -83,6 +92,9 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     jsonTextArray: (column) => sql`coalesce(json_agg(${sql.ref(column)} ORDER BY ${sql.ref(column)}), '[]'::json)`,
     isUniqueViolation: (error) => codeOf(error) === '23505',
     isTransientConflict: (error) => TRANSIENT.has(String(codeOf(error))) || isStalePlan(error),
-    close: () => db.destroy(),
+    close: async () => {
+      await config.close();
+      await db.destroy();
+    },
   };
 }

@@ -22,7 +22,7 @@ export interface SqlDialect {
   readonly writableCtes: boolean;
   /**
    * A query text that runs often with new values and one plan for all (prepared.ts): the dialect may keep it parsed
-   * (Postgres: a named statement per connection, named-statements.ts).
+   * (Postgres: a named statement per connection, pool.ts).
    */
   keepStatement?(text: string): void;
   /**
@@ -40,10 +40,11 @@ export interface SqlDialect {
   /** The text values of a column over a group as a JSON array, in order (`[]` for none): JSON text or a value. */
   jsonTextArray(column: string): RawBuilder<unknown>;
   /**
-   * A value that changes whenever sites or keys may have changed (SQLite: its data_version and this connection's
-   * writes of them); absent where that cannot be told cheaply.
+   * A value that changes whenever sites or keys may have changed, for caching key look-ups (SQLite: its data_version
+   * and this connection's writes of them; Postgres: notifications, config-listener.ts); null while that cannot be
+   * told.
    */
-  configVersion?(): string;
+  configVersion?(): string | null;
   /** Runs once the schema is up to date (SQLite: installs this connection's search queue). */
   afterMigrate?(): void;
   isUniqueViolation(error: unknown): boolean;

@@ -1,5 +1,8 @@
 /**
- * Named statements for the hot queries: each connection parses a kept query once, then only binds and runs it.
+ * The pool Kysely gets: pg's, with two things added on its clients. Named statements for the hot queries, and word
+ * of each committed write to sites, keys or origins (for config-listener.ts).
+ *
+ * Named statements: each connection parses a kept query once, then only binds and runs it.
  *
  * A query sent without a name is parsed and planned by Postgres on every call; a named one is parsed once per
  * connection (node-postgres remembers which it has sent). That is about 55 µs less per statement on this project's
@@ -14,6 +17,7 @@
  */
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
+import { isConfigWrite } from './config-listener.ts';
 
 /** The error of a named statement whose result type changed under it (SQLSTATE 0A000, feature_not_supported). */
 export const isStalePlan = (error: unknown) =>
@@ -45,20 +49,24 @@ export class NamedStatements {
 }
 
 /**
- * The pool Kysely gets: pg's pool, whose clients send a kept text as a named statement. Transactions are told by
- * the `begin` and `commit`/`rollback` Kysely sends on the client.
+ * The pool Kysely gets: pg's pool, whose clients send a kept text as a named statement, and call `configCommitted`
+ * once a write to sites, keys or origins has committed. Transactions are told by the `begin` and `commit`/`rollback`
+ * Kysely sends on the client.
  */
-export function namedStatementPool(pool: pg.Pool, statements: NamedStatements): PostgresPool {
+export function hotPathPool(
+  pool: pg.Pool,
+  statements: NamedStatements,
+  configCommitted: () => void = () => {},
+): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     let inTransaction = false;
+    let configWritten = false;
     const run = (text: string, values: unknown[]) => {
       const name = statements.nameOf(text);
       return client.query(name ? { name, text, values } : { text, values });
     };
-    const query = async (text: string, values: unknown[]) => {
-      if (text === 'begin' || text.startsWith('start transaction')) inTransaction = true;
-      else if (text === 'commit' || text === 'rollback') inTransaction = false;
+    const runOnce = async (text: string, values: unknown[]) => {
       try {
         return await run(text, values);
       } catch (error) {
@@ -68,8 +76,22 @@ export function namedStatementPool(pool: pg.Pool, statements: NamedStatements): 
         return run(text, values);
       }
     };
+    const query = async (text: string, values: unknown[]) => {
+      if (text === 'begin' || text.startsWith('start transaction')) inTransaction = true;
+      const result = await runOnce(text, values).finally(() => {
+        if (text === 'commit' || text === 'rollback') inTransaction = false;
+      });
+      if (isConfigWrite(text)) configWritten = true;
+      if (configWritten && !inTransaction) {
+        // Committed (by itself, or with its transaction); a rolled back one changed nothing, but counts the same.
+        configWritten = false;
+        configCommitted();
+      }
+      return result;
+    };
     const release = (destroy?: boolean) => {
       inTransaction = false;
+      configWritten = false;
       client.release(destroy);
     };
     // Kysely sends text and values (streaming, with a cursor, is not configured).
