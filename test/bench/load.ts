@@ -20,14 +20,15 @@
  *
  * The collector's rate limits are turned off (`--key-rate-limit off`, ...): this measures capacity, not the limits.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createSiteWithKeys } from '@leadtrail/collector';
+import { parseArgs, promisify } from 'node:util';
+import { createSiteWithKeys, openStore } from '@leadtrail/collector';
 import autocannon from 'autocannon';
-import { openDumpableStore, PG_URL, startLoggedProcess } from '../reliability/support.ts';
+import { PG_URL, startLoggedProcess } from '../reliability/support.ts';
+import { createTestSchema } from '../support/postgres.ts';
 import { summarize } from './cpu-profile.ts';
 
 const { values: args } = parseArgs({
@@ -150,24 +151,54 @@ interface Target {
 
 const storeLabel = (kind: 'sqlite' | 'postgres') => (kind === 'sqlite' ? 'SQLite' : 'Postgres');
 
-/** A collector process on a fresh database with a site; its secret key. */
+/** A fresh database: a SQLite file's path, or a Postgres schema's URL. Nothing in it yet. */
+async function emptyDatabase(kind: 'sqlite' | 'postgres'): Promise<{ db: string; drop(): Promise<void> }> {
+  if (kind === 'postgres') {
+    const schema = await createTestSchema();
+    return { db: schema.url, drop: schema.drop };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'leadtrail-load-'));
+  return { db: join(dir, 'leadtrail.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A collector process on a fresh database with a site; its secret key. Another build (--compare) makes its database
+ * and site with its own CLI: a database this build migrated may be newer than it knows.
+ */
 async function freshCollector(
   kind: 'sqlite' | 'postgres',
   { cli, nodeArgs = [], name }: { cli?: string; nodeArgs?: string[]; name?: string } = {},
 ): Promise<Target> {
-  const handle = await openDumpableStore(kind);
-  const { secret_key } = await createSiteWithKeys(handle.store, 'Load', []);
-  const serve = await startLoggedProcess(handle.db, NO_LIMITS, { keepLog: false, nodeArgs, ...(cli ? { cli } : {}) });
+  const database = await emptyDatabase(kind);
+  let key: string;
+  if (cli) {
+    const created = await promisify(execFile)(process.execPath, [
+      cli,
+      'sites',
+      'create',
+      '--name',
+      'Load',
+      '--json',
+      '--db',
+      database.db,
+    ]);
+    key = (JSON.parse(created.stdout) as { secret_key: string }).secret_key;
+  } else {
+    const store = await openStore(database.db);
+    key = (await createSiteWithKeys(store, 'Load', [])).secret_key;
+    await store.close();
+  }
+  const serve = await startLoggedProcess(database.db, NO_LIMITS, { keepLog: false, nodeArgs, ...(cli ? { cli } : {}) });
   return {
     name: name ?? `collector (${storeLabel(kind)})`,
     store: kind,
     otherBuild: cli !== undefined,
     url: serve.url,
     pid: serve.child.pid!,
-    key: secret_key,
+    key,
     async stop() {
       await serve.stop();
-      await handle.cleanup();
+      await database.drop();
     },
   };
 }

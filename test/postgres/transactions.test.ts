@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewLead } from '../../packages/collector/src/store/lead-store.ts';
 import { createTestSite } from '../support/collector.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
+import { captureQueries } from './capture.ts';
 
 warnIfNoPostgres();
 
@@ -172,5 +173,21 @@ describe.skipIf(!PG_URL)('Postgres transactions and connections', () => {
       ),
     );
     expect(locked).toEqual(Array(10).fill('stale@plan.test'));
+  });
+
+  it('runs reads outside a transaction: no BEGIN and COMMIT round trips', async () => {
+    // The capture sees what runs on the store's own executor; a transaction runs on an executor of its own.
+    const capture = captureQueries(await openPostgresDialect(schema.url));
+    const reader = await SqlLeadStore.open(capture.dialect);
+    try {
+      const missing = crypto.randomUUID();
+      capture.take();
+      expect(await reader.read((ops) => ops.getLead(siteId, missing))).toBeNull();
+      expect(capture.take().map((query) => query.sql)).toEqual([expect.stringMatching(/from "leads" where/)]);
+      expect(await reader.transaction((tx) => tx.getLead(siteId, missing))).toBeNull();
+      expect(capture.take()).toEqual([]);
+    } finally {
+      await reader.close();
+    }
   });
 });

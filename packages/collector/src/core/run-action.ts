@@ -1,7 +1,7 @@
 /**
  * The one core every front door calls: validate once with the protocol's schemas, apply the key's access policy,
- * run the action in a transaction, apply a submission carrying an event_id once only, and answer in the shape the
- * key may see.
+ * run the action in a transaction (one that only reads: with the store's reads), apply a submission carrying an
+ * event_id once only, and answer in the shape the key may see.
  */
 import { ACTIONS, ActionInputs, type Lead, type LeadsAction } from '@leadtrail/protocol';
 import type { LeadOps } from '../store/lead-store.ts';
@@ -19,6 +19,8 @@ import { outboxEvents } from './outbox.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler is paired with its own validated input below.
 const HANDLERS: Record<LeadsAction, ActionHandler<any>> = { create, list, update, qualify, identify };
+/** The actions that write nothing: run with the store's reads (LeadStore.read), not in a transaction of their own. */
+const READ_ONLY: ReadonlySet<LeadsAction> = new Set(['list']);
 
 /** Thrown inside the transaction when a concurrent request already applied this event: roll back, replay. */
 class AlreadyApplied extends Error {}
@@ -53,6 +55,7 @@ async function run(ctx: ActionContext, input: unknown): Promise<ActionResult> {
   // A receipt may hold another caller's answer (the same event_id sent with a secret key): shaped again here.
   const answer = (result: ActionResult) => answerFor(ctx.keyKind, result, value);
   const eventId = value.event_id;
+  if (READ_ONLY.has(name)) return answer(await ctx.store.read((ops) => handled(ops)));
   if (!eventId) return answer(await ctx.store.transaction((tx) => handled(tx)));
 
   const prior = await ctx.store.getReceipt(ctx.siteId, eventId);

@@ -40,6 +40,11 @@ export interface LeadStore extends LeadOps, ReceiptUpkeep, SiteRows, SettingsRow
   configVersion(): string | null;
   /** Runs `fn` in a transaction; reruns it (a few times) when it throws TransactionConflict or loses a race. */
   transaction<T>(fn: (tx: LeadOps) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`, which only reads, where the store serves reads best: on Postgres outside a transaction (each statement
+   * sees committed data either way, and two round trips are saved), on SQLite inside one (the open group commit).
+   */
+  read<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   /** The newest migration the database has run, and the ones this code knows that it has not. */
   schemaState(): Promise<{ applied: string | null; pending: string[] }>;

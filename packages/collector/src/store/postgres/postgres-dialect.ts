@@ -70,6 +70,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
     migrationSchema,
     rowLocks: true,
     configVersion: () => config.version(),
+    readsInTransaction: false,
     writableCtes: true,
     searchPlan(search) {
       // Postgres text cannot hold NUL, so nothing matches it (and the driver would refuse it as a parameter).

@@ -18,6 +18,12 @@ export interface SqlDialect {
   readonly migrationSchema?: string;
   /** Row locks for read-modify-write inside a transaction (SQLite serialises writers instead). */
   readonly rowLocks: boolean;
+  /**
+   * Whether reads go in a transaction. SQLite: yes, a read outside one commits the open group early (group-commit.ts).
+   * Postgres: no, a read-only transaction at READ COMMITTED sees what its statements would see alone, for two more
+   * round trips (BEGIN, COMMIT).
+   */
+  readonly readsInTransaction: boolean;
   /** Whether a WITH may hold an INSERT (Postgres): two dependent writes then go in one statement, one round trip. */
   readonly writableCtes: boolean;
   /**

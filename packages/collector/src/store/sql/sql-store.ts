@@ -22,15 +22,25 @@ import { SqlVisitors } from './visitors.ts';
 /** Runs of a transaction that keeps losing races before the error is let through. */
 const TRANSACTION_ATTEMPTS = 5;
 
+/** The method names of each part's class, found once per class (a transaction combines its parts anew). */
+const methodNames = new WeakMap<object, string[]>();
+function methodsOf(proto: Record<string, unknown>): string[] {
+  let names = methodNames.get(proto);
+  if (!names) {
+    names = Object.getOwnPropertyNames(proto).filter(
+      (name) => name !== 'constructor' && typeof proto[name] === 'function',
+    );
+    methodNames.set(proto, names);
+  }
+  return names;
+}
+
 /** One object with the methods of each part, each bound to its part. */
 function combine<T extends object>(...parts: object[]): T {
   const combined: Record<string, unknown> = {};
   for (const part of parts) {
     const proto = Object.getPrototypeOf(part) as Record<string, unknown>;
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const method = proto[name];
-      if (name !== 'constructor' && typeof method === 'function') combined[name] = method.bind(part);
-    }
+    for (const name of methodsOf(proto)) combined[name] = (proto[name] as (...args: unknown[]) => unknown).bind(part);
   }
   return combined as T;
 }
@@ -102,6 +112,7 @@ export const SqlLeadStore = {
       dialect,
       migrate: () => migrate(dialect),
       transaction: (fn) => transaction(dialect, fn),
+      read: (fn) => (dialect.readsInTransaction ? transaction(dialect, fn) : fn(unitOfWork(db, dialect))),
       ping: async () => {
         await sql`select 1`.execute(db);
       },

@@ -64,6 +64,7 @@ export function openSqliteDialect(path: string): SqlDialect & { raw: Database.Da
     raw,
     migrations: migrationsFor('sqlite'),
     rowLocks: false,
+    readsInTransaction: true,
     writableCtes: false,
     configVersion: () => driver.configVersion(),
     jsonTextArray: (column) => sql`json_group_array(${sql.ref(column)} ORDER BY ${sql.ref(column)})`,
