@@ -4,8 +4,10 @@
  * own writes count at once; and nothing is cached while its listening connection is down.
  */
 import { createSiteWithKeys, openPostgresDialect, SqlLeadStore, verifyApiKey } from '@leadtrail/collector';
+import { sql as sqlText } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_CHANNEL, ConfigListener } from '../../packages/collector/src/store/postgres/config-listener.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
 
 warnIfNoPostgres();
@@ -113,5 +115,23 @@ describe.skipIf(!PG_URL)('key look-ups cached on Postgres', () => {
     for (let i = 0; i < 3; i++) expect(await verifyApiKey(one, secret_key)).not.toBeNull();
     expect(lookups - before).toBe(3);
     expect(await within(5_000, () => one.configVersion() !== null)).toBe(true);
+  });
+
+  it('trusts its listening connection only once a notification sent through another has come back on it', async () => {
+    const connection = { connectionString: schema.url };
+    // A pooler in transaction mode takes LISTEN and delivers nothing: as here, where the probe is never sent.
+    const deaf = new ConfigListener(connection, schema.schema, async () => {});
+    const heard = new ConfigListener(connection, schema.schema, (payload) =>
+      other.dialect.db.executeQuery(sqlText`SELECT pg_notify(${CONFIG_CHANNEL}, ${payload})`.compile(other.dialect.db)),
+    );
+    try {
+      deaf.version();
+      heard.version();
+      expect(await within(3_000, () => heard.version() !== null)).toBe(true);
+      expect(deaf.version()).toBeNull();
+    } finally {
+      await deaf.close();
+      await heard.close();
+    }
   });
 });

@@ -11,8 +11,9 @@
  *
  * No version (null: every request looks its key up) while the listening connection is not up: before the first
  * request, and from the moment it fails until it is back (then the version moves on, since anything may have
- * changed meanwhile). A ping every few seconds finds a connection that died without saying so, and the version also
- * moves on every MAX_AGE_MS, so no cached look-up outlives that even then.
+ * changed meanwhile). It counts as up only once a probe, a notification sent through the pool, has come back on it;
+ * a probe every few seconds finds a connection that stopped delivering, and the version also moves on every
+ * MAX_AGE_MS, so no cached look-up outlives that even then.
  */
 import pg from 'pg';
 
@@ -22,7 +23,7 @@ const CONFIG_WRITE =
   /^\s*(insert\s+into|update|delete\s+from|truncate)\s+(?:"?\w+"?\.)?"?(api_keys|sites|site_origins)"?/i;
 /** The longest a cached look-up is used, even if a notification were lost. */
 const MAX_AGE_MS = 10_000;
-/** How often the listening connection is checked, and how long its answer may take. */
+/** How often the listening connection is probed, and how long a probe may take to come back. */
 const PING_MS = 5_000;
 /** The least time between two attempts to listen. */
 const RETRY_MS = 1_000;
@@ -35,11 +36,15 @@ export class ConfigListener {
   private listening = false;
   private lastAttempt = 0;
   private ping: NodeJS.Timeout | undefined;
+  /** The probe on its way: its payload, and the timer that gives up on the connection if it does not arrive. */
+  private probe: { payload: string; timeout: NodeJS.Timeout } | null = null;
   private closed = false;
 
+  /** `notify` sends a notification on the channel through another connection (the pool's). */
   constructor(
     private readonly connection: pg.ClientConfig,
     private readonly schema: string,
+    private readonly notify: (payload: string) => Promise<unknown>,
   ) {}
 
   /** The current version, or null when changes cannot be told (then nothing may be cached). */
@@ -67,7 +72,9 @@ export class ConfigListener {
     const client = new pg.Client(this.connection);
     this.client = client;
     client.on('notification', (message) => {
-      if (message.channel === CONFIG_CHANNEL && message.payload === this.schema) this.changed();
+      if (message.channel !== CONFIG_CHANNEL) return;
+      if (message.payload === this.schema) this.changed();
+      else if (this.probe && message.payload === this.probe.payload) this.probed(client);
     });
     // A connection that fails or ends: nothing is cached until a new one listens.
     client.on('error', () => this.drop(client));
@@ -75,23 +82,33 @@ export class ConfigListener {
     client
       .connect()
       .then(() => client.query(`LISTEN ${CONFIG_CHANNEL}`))
-      .then(() => {
-        if (this.client !== client) return;
-        this.changed();
-        this.listening = true;
-        this.ping = setInterval(() => this.check(client), PING_MS);
-        this.ping.unref();
-      })
+      .then(() => this.sendProbe(client))
       .catch(() => this.drop(client));
   }
 
-  private check(client: pg.Client) {
+  /**
+   * Notifications are trusted only once one sent through another connection has arrived (a pooler between the
+   * collector and Postgres may accept LISTEN and deliver nothing); the check is repeated every PING_MS, which also
+   * finds a connection that died without saying so.
+   */
+  private sendProbe(client: pg.Client) {
+    if (this.client !== client || this.probe) return;
+    const payload = `${this.schema} probe ${crypto.randomUUID()}`;
     const timeout = setTimeout(() => this.drop(client), PING_MS);
     timeout.unref();
-    client.query('SELECT 1').then(
-      () => clearTimeout(timeout),
-      () => this.drop(client),
-    );
+    this.probe = { payload, timeout };
+    this.notify(payload).catch(() => this.drop(client));
+  }
+
+  private probed(client: pg.Client) {
+    clearTimeout(this.probe?.timeout);
+    this.probe = null;
+    if (this.listening || this.client !== client) return;
+    // Anything may have changed before the listening began.
+    this.changed();
+    this.listening = true;
+    this.ping = setInterval(() => this.sendProbe(client), PING_MS);
+    this.ping.unref();
   }
 
   private drop(client: pg.Client | null = this.client) {
@@ -101,6 +118,8 @@ export class ConfigListener {
     // The next attempt waits a while: a server that refuses or drops connections is not asked again at once.
     this.lastAttempt = Date.now();
     clearInterval(this.ping);
+    clearTimeout(this.probe?.timeout);
+    this.probe = null;
     this.changed();
     client.end().catch(() => {});
   }

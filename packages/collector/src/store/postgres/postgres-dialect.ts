@@ -6,7 +6,7 @@ import { positiveIntFromEnv } from '../env-setting.ts';
 import { migrationsFor } from '../migrations/index.ts';
 import { likeContains, type SqlDialect } from '../sql/dialect.ts';
 import type { Database as Schema } from '../sql/schema.ts';
-import { ConfigListener } from './config-listener.ts';
+import { CONFIG_CHANNEL, ConfigListener } from './config-listener.ts';
 import { hotPathPool, isStalePlan, NamedStatements } from './pool.ts';
 import { SchemaScopedPostgresDialect } from './schema-introspector.ts';
 
@@ -59,6 +59,7 @@ export async function openPostgresDialect(url: string, options: PostgresOptions 
   const config = new ConfigListener(
     { ...connection, connectionTimeoutMillis: 5_000, keepAlive: true },
     migrationSchema,
+    (payload) => pool.query('SELECT pg_notify($1, $2)', [CONFIG_CHANNEL, payload]),
   );
   const db = new Kysely<Schema>({
     dialect: new SchemaScopedPostgresDialect({ pool: hotPathPool(pool, statements, () => config.changed()) }),
