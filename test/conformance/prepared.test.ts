@@ -9,6 +9,7 @@ import { prepare } from '../../packages/collector/src/store/sql/prepared.ts';
 import type { VisitorsTable } from '../../packages/collector/src/store/sql/schema.ts';
 import type { SqlLeadStore } from '../../packages/collector/src/store/sql/sql-store.ts';
 import { createTestSite } from '../support/collector.ts';
+import { newLead } from '../support/leads.ts';
 import { STORE_KINDS, type StoreHandle } from '../support/stores.ts';
 
 for (const kind of STORE_KINDS) {
@@ -107,31 +108,7 @@ for (const kind of STORE_KINDS) {
         created_at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
       }));
       for (const lead of leads) {
-        await store.insertLead({
-          ...lead,
-          site_id: siteId,
-          user_id: owner,
-          email: `${lead.id}@shapes.test`,
-          phone: null,
-          position: null,
-          company: null,
-          notes: null,
-          origin: null,
-          source: null,
-          segment_id: null,
-          campaign_id: null,
-          assignee_id: null,
-          lead_score: null,
-          contact_info: null,
-          company_info: null,
-          interest_level: null,
-          product_interest: null,
-          pages_visited: [],
-          time_spent: 0,
-          visit_count: 0,
-          own_behaviour: null,
-          status_changed_at: null,
-        });
+        await store.insertLead(newLead(siteId, { ...lead, user_id: owner, email: `${lead.id}@shapes.test` }));
       }
       type Case = { query: Partial<LeadQuery>; match: (lead: (typeof leads)[number]) => boolean };
       const cases: Case[] = [

@@ -6,41 +6,14 @@ import { openPostgresDialect, SqlLeadStore } from '@leadtrail/collector';
 import { sql as sqlText } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewLead } from '../../packages/collector/src/store/lead-store.ts';
 import { createTestSite } from '../support/collector.ts';
+import { newLead } from '../support/leads.ts';
 import { createTestSchema, PG_URL, warnIfNoPostgres } from '../support/postgres.ts';
 import { captureQueries } from './capture.ts';
 
 warnIfNoPostgres();
 
-const lead = (siteId: string, email: string): NewLead => ({
-  id: crypto.randomUUID(),
-  site_id: siteId,
-  user_id: null,
-  name: email,
-  email,
-  phone: null,
-  position: null,
-  company: null,
-  notes: null,
-  status: 'new',
-  origin: null,
-  source: null,
-  segment_id: null,
-  campaign_id: null,
-  assignee_id: null,
-  lead_score: null,
-  contact_info: null,
-  company_info: null,
-  interest_level: null,
-  product_interest: null,
-  pages_visited: [],
-  time_spent: 0,
-  visit_count: 0,
-  own_behaviour: null,
-  created_at: new Date().toISOString(),
-  status_changed_at: null,
-});
+const lead = (siteId: string, email: string) => newLead(siteId, { email });
 
 /** Resolves once `count` parties have arrived. */
 function barrier(count: number) {
